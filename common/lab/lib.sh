@@ -1,0 +1,75 @@
+# Shared shell functions of the lab.  Sourced, not executed.
+# shellcheck shell=bash
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$LAB_DIR/../.." && pwd)
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/custom-linux}
+LAB_T0=${LAB_T0:-$(date +%s)}
+export LAB_CACHE LAB_T0
+
+lab_say() { printf 'lab: [%4ds] %s\n' "$(($(date +%s) - LAB_T0))" "$*" >&2; }
+lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian 6.12 kernel the lab boots: the version of the current
+# linux-source-6.12 package, so that KVM rebuilt from that source matches
+# the image bit for bit.  Security updates retire old versions from the
+# index, so it is resolved, never written down.  LAB_KVER overrides it.
+lab_kernel_release() {
+	if [ -n "${LAB_KVER:-}" ]; then
+		echo "$LAB_KVER"
+		return
+	fi
+	local v
+	v=$(apt-cache policy linux-source-6.12 2>/dev/null | sed -n 's/^  Candidate: *//p')
+	case "$v" in
+	6.12.*) ;;
+	*) lab_die "linux-source-6.12 is not in the apt index (run 'apt-get update'; Debian 12 with bookworm-security is needed)" ;;
+	esac
+	echo "${v%%-*}+deb12-amd64"
+}
+
+# Download the image, headers and source packages of a release once, and
+# unpack them under $LAB_CACHE/kernel/RELEASE/root.  Prints that root.
+lab_kernel_fetch() {
+	local rel=$1 dir=$LAB_CACHE/kernel/$1 up=${1%%+*}
+	if [ -f "$dir/.done" ]; then
+		echo "$dir/root"
+		return
+	fi
+	mkdir -p "$dir/debs" "$dir/root"
+	local pkgs=("linux-image-$rel" "linux-headers-$rel" "linux-headers-${up}+deb12-common"
+		"linux-kbuild-${up}+deb12")
+	lab_say "downloading Debian kernel $rel (image, headers, kbuild)"
+	(cd "$dir/debs" && apt-get download -q "${pkgs[@]}" >/dev/null 2>"$dir/download.log") ||
+		lab_die "apt-get download ${pkgs[*]} failed: $(tail -n 3 "$dir/download.log")"
+	local d
+	for d in "$dir"/debs/*.deb; do
+		dpkg-deb -x "$d" "$dir/root" || lab_die "cannot unpack $d"
+	done
+	[ -f "$dir/root/boot/vmlinuz-$rel" ] || lab_die "no /boot/vmlinuz-$rel in linux-image-$rel"
+	touch "$dir/.done"
+	echo "$dir/root"
+}
+
+# The kernel source tree of a release, unpacked from linux-source-6.12 once.
+lab_kernel_source() {
+	local rel=$1 dir=$LAB_CACHE/kernel/$1
+	if [ -f "$dir/.src-done" ]; then
+		echo "$dir/src"
+		return
+	fi
+	mkdir -p "$dir/srcdeb"
+	local v
+	v=$(apt-cache policy linux-source-6.12 | sed -n 's/^  Candidate: *//p')
+	lab_say "downloading linux-source-6.12 $v (153 MB)"
+	(cd "$dir/srcdeb" && apt-get download -q "linux-source-6.12=$v" >/dev/null 2>"$dir/download.log") ||
+		lab_die "apt-get download linux-source-6.12=$v failed: $(tail -n 3 "$dir/download.log")"
+	dpkg-deb -x "$dir"/srcdeb/linux-source-6.12_*.deb "$dir/srcdeb/x"
+	lab_say "unpacking kernel source"
+	rm -rf "$dir/src" && mkdir -p "$dir/src"
+	tar -xf "$dir"/srcdeb/x/usr/src/linux-source-6.12.tar.xz -C "$dir/src" --strip-components=1 ||
+		lab_die "cannot unpack linux-source-6.12.tar.xz"
+	rm -rf "$dir/srcdeb"
+	touch "$dir/.src-done"
+	echo "$dir/src"
+}

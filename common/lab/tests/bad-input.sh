@@ -1,0 +1,35 @@
+#!/bin/bash
+# Bad input to the lab gets a clear message and a non-zero exit, and never
+# leaves the kernel source tree changed.
+set -uo pipefail
+fail=0
+expect() { # expect STATUS REGEX -- CMD...
+	local want=$1 re=$2 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qE -- "$re" <<<"$out"; then
+		echo "ok: $* -> $rc, '$re'"
+	else
+		echo "FAIL: $* -> $rc (want $want), output:"; printf '%s\n' "$out" | sed 's/^/    /'
+		fail=1
+	fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+expect 2 'usage:' -- common/lab/run
+expect 2 '--host is required' -- common/lab/run -- true
+expect 1 "unknown host 'arm'" -- common/lab/run --host arm -- true
+expect 1 "diff '/nonexistent.diff' not found" -- common/lab/run --host svm --diff /nonexistent.diff -- true
+expect 2 'no command given' -- common/lab/run --host svm
+if [ ! -e /dev/kvm ]; then
+	expect 1 'needs /dev/kvm' -- common/lab/run --host kvm -- true
+fi
+# A diff against a file that does not exist in 6.12, and one whose context
+# does not match: both refused before anything is touched.
+printf -- '--- a/arch/x86/kvm/nonexistent.c\n+++ b/arch/x86/kvm/nonexistent.c\n@@ -1 +1 @@\n-a\n+b\n' >"$tmp/missing.diff"
+printf -- '--- a/arch/x86/kvm/cpuid.c\n+++ b/arch/x86/kvm/cpuid.c\n@@ -1,3 +1,3 @@\n-no such line\n+x\n context\n context\n' >"$tmp/stale.diff"
+expect 1 'does not apply to Linux 6\.12' -- common/lab/kvm-build --diff "$tmp/missing.diff"
+expect 1 'does not apply to Linux 6\.12' -- common/lab/kvm-build --diff "$tmp/stale.diff"
+expect 1 'is not a Linux source tree' -- common/lab/kvm-build --diff "$tmp/stale.diff" --ksrc "$tmp"
+exit $fail
