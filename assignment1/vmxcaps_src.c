@@ -12,13 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
+#include <cpuid.h>		/* x86 only, like the MSRs themselves */
 
 #include "vmxcaps_src.h"
 
-#define MAX_CPU_ID	(1U << 20)	/* sanity limit for "cpu N" lines */
+#define MAX_CPU_ID	1048576		/* sanity limit for "cpu N" lines */
 #define MAX_LOCAL_CPUS	8192
 
 static __printf(3, 4) int fail(char *err, size_t len, const char *fmt, ...)
@@ -183,13 +181,15 @@ int vmxcaps_parse(FILE *f, const char *name, struct vmxcaps_set *set,
 
 		if (ntok != 2 || !parse_hex(tok[0], &idx) ||
 		    !parse_hex(tok[1], &val)) {
-			fail(err, errlen, "%s:%lu: malformed line: expected '0xINDEX 0xVALUE' or 'cpu N'",
+			fail(err, errlen,
+			     "%s:%lu: malformed line: expected '0xINDEX 0xVALUE' or 'cpu N'",
 			     name, lineno);
 			return VMXCAPS_EXIT_DATA;
 		}
 		slot = idx > 0xffffffffULL ? -1 : vmxcaps_msr_slot((u32)idx);
 		if (slot < 0) {
-			fail(err, errlen, "%s:%lu: MSR 0x%llx is not a VMX capability MSR (0x3a, 0x480-0x493)",
+			fail(err, errlen,
+			     "%s:%lu: MSR 0x%llx is not a VMX capability MSR (0x3a, 0x480-0x493)",
 			     name, lineno, idx);
 			return VMXCAPS_EXIT_DATA;
 		}
@@ -238,7 +238,8 @@ int vmxcaps_validate(const struct vmxcaps_set *set, const char *name,
 		c = &set->cpu[i];
 		slot = vmxcaps_first_missing(&c->m);
 		if (slot >= 0) {
-			fail(err, errlen, "%s: cpu %u: required MSR 0x%x %s is missing (it must exist: %s)",
+			fail(err, errlen,
+			     "%s: cpu %u: required MSR 0x%x %s is missing (it must exist: %s)",
 			     name, c->id, vmxcaps_slot_msr((unsigned int)slot),
 			     vmxcaps_slot_name((unsigned int)slot),
 			     vmxcaps_required_why((unsigned int)slot));
@@ -248,7 +249,8 @@ int vmxcaps_validate(const struct vmxcaps_set *set, const char *name,
 	for (i = 0; i < set->n; i++) {
 		c = &set->cpu[i];
 		if (vmxcaps_vmx_disabled(&c->m)) {
-			fail(err, errlen, "%s: cpu %u: VMX is disabled by firmware (IA32_FEATURE_CONTROL 0x3a = 0x%llx: locked, both VMX enable bits clear); enable VT-x in the BIOS/firmware setup",
+			fail(err, errlen,
+			     "%s: cpu %u: VMX is disabled by firmware (IA32_FEATURE_CONTROL 0x3a = 0x%llx: locked, both VMX enable bits clear); enable VT-x in the BIOS/firmware setup",
 			     name, c->id, c->m.val[VMXCAPS_FEATURE_CONTROL]);
 			return VMXCAPS_EXIT_NOVMX;
 		}
@@ -287,7 +289,8 @@ int vmxcaps_load_module(struct vmxcaps_set *set, char *err, size_t errlen)
 			fail(err, errlen, "cannot open %s: %s; run as root (debugfs is root-only)",
 			     path, strerror(e));
 		else
-			fail(err, errlen, "cannot open %s: %s; load the module ('insmod vmxcaps.ko') and mount debugfs ('mount -t debugfs none /sys/kernel/debug')",
+			fail(err, errlen,
+			     "cannot open %s: %s; load the module ('insmod vmxcaps.ko') and mount debugfs ('mount -t debugfs none /sys/kernel/debug')",
 			     path, strerror(e));
 		return VMXCAPS_EXIT_NOREAD;
 	}
@@ -346,15 +349,11 @@ static int online_cpus(unsigned char *map, unsigned int max)
 
 static bool has_vmx_cpuid(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
 	unsigned int a, b, c, d;
 
 	if (!__get_cpuid(1, &a, &b, &c, &d))
 		return false;
 	return c & VMXCAPS_CPUID1_ECX_VMX;
-#else
-	return false;
-#endif
 }
 
 static int open_error(const char *path, int e, char *err, size_t errlen)
@@ -362,14 +361,17 @@ static int open_error(const char *path, int e, char *err, size_t errlen)
 	struct stat st;
 
 	if (e == EACCES || e == EPERM)
-		fail(err, errlen, "cannot open %s: %s; run as root (reading MSRs needs CAP_SYS_RAWIO)",
+		fail(err, errlen,
+		     "cannot open %s: %s; run as root (reading MSRs needs CAP_SYS_RAWIO)",
 		     path, strerror(e));
 	else if (e == ENOENT && stat("/dev/cpu", &st))
-		fail(err, errlen, "cannot open %s: %s; load the msr driver with 'modprobe msr' (CONFIG_X86_MSR) and run as root",
+		fail(err, errlen,
+		     "cannot open %s: %s; load the msr driver with 'modprobe msr' (CONFIG_X86_MSR) and run as root",
 		     path, strerror(e));
 	else if (e == ENOENT)
-		fail(err, errlen, "cannot open %s: %s; load the msr driver with 'modprobe msr', or create the node with 'mknod %s c 202 N'",
-		     path, strerror(e), path);
+		fail(err, errlen,
+		     "cannot open %s: %s; load the msr driver with 'modprobe msr' (or create the device node: major 202, minor = CPU number)",
+		     path, strerror(e));
 	else
 		fail(err, errlen, "cannot open %s: %s", path, strerror(e));
 	return VMXCAPS_EXIT_NOREAD;
@@ -385,11 +387,13 @@ int vmxcaps_load_local(struct vmxcaps_set *set, char *err, size_t errlen)
 	int fd, e;
 
 	if (!has_vmx_cpuid()) {
-		fail(err, errlen, "this CPU has no VMX (CPUID.1:ECX[5] is 0); in a VM enable nested virtualization, or decode a dump with --from FILE");
+		fail(err, errlen,
+		     "this CPU has no VMX (CPUID.1:ECX[5] is 0); in a VM enable nested virtualization, or decode a dump with --from FILE");
 		return VMXCAPS_EXIT_NOVMX;
 	}
 	if (online_cpus(map, sizeof(map)) <= 0) {
-		fail(err, errlen, "cannot find the online CPUs in /sys/devices/system/cpu/online; mount sysfs ('mount -t sysfs none /sys')");
+		fail(err, errlen,
+		     "cannot find the online CPUs in /sys/devices/system/cpu/online; mount sysfs ('mount -t sysfs none /sys')");
 		return VMXCAPS_EXIT_NOREAD;
 	}
 	for (cpu = 0; cpu < sizeof(map); cpu++) {
@@ -413,7 +417,8 @@ int vmxcaps_load_local(struct vmxcaps_set *set, char *err, size_t errlen)
 		e = vmxcaps_read(&c->m, msr_pread, &fd, &bad);
 		close(fd);
 		if (e) {
-			fail(err, errlen, "cpu %u: cannot read MSR 0x%x: %s; the CPU or hypervisor does not implement it",
+			fail(err, errlen,
+			     "cpu %u: cannot read MSR 0x%x: %s; the CPU or hypervisor does not implement it",
 			     cpu, bad, strerror(-e));
 			return VMXCAPS_EXIT_NOREAD;
 		}
