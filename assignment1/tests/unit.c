@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "vmxcaps_src.h"
 
@@ -661,6 +662,67 @@ static void test_bochs(void)
 	free(g.s);
 }
 
+/*
+ * The real Bochs corei7_skylake_x dump, checked against values worked out by
+ * hand from the SDM's bit layouts (Vol. 3 Appendix A), not from the decoder:
+ * BASIC 0x00d810000000002b, MISC 0x600401e0, PROCBASED 0x0401e172 vs TRUE
+ * 0x04006172 (bits 15, 16 default1), PROCBASED2 allowed-1 0x02177fff,
+ * EPT_VPID_CAP 0x00000f0106334141.
+ */
+static void test_bochs_skylake(void)
+{
+	struct vmxcaps_set set;
+	const struct vmxcaps_msrs *m;
+
+	if (access("dumps/bochs-corei7_skylake_x.msr", R_OK)) {
+		skip("no dumps/bochs-corei7_skylake_x.msr");
+		return;
+	}
+	if (!ok(load("bochs-corei7_skylake_x.msr", &set), "skylake_x dump loads"))
+		return;
+	m = &set.cpu[0].m;
+	ok(field(m, VMXCAPS_FG_BASIC, "revision") == 0x2b, "skylake_x: VMCS revision 0x2b");
+	ok(field(m, VMXCAPS_FG_BASIC, "vmcs_size") == 4096, "skylake_x: VMCS region 4096 bytes (bits 44:32)");
+	ok(field(m, VMXCAPS_FG_BASIC, "memory_type") == 6, "skylake_x: VMCS memory type 6 (WB)");
+	ok(field(m, VMXCAPS_FG_BASIC, "ins_outs_info") == 1 && field(m, VMXCAPS_FG_BASIC, "true_ctls") == 1,
+	   "skylake_x: BASIC bits 54 and 55 set");
+	ok(field(m, VMXCAPS_FG_MISC, "preemption_timer_shift") == 0, "skylake_x: preemption timer shift 0");
+	ok(field(m, VMXCAPS_FG_MISC, "store_efer_lma") == 1 && field(m, VMXCAPS_FG_MISC, "activity_hlt") == 1 &&
+	   field(m, VMXCAPS_FG_MISC, "activity_shutdown") == 1 &&
+	   field(m, VMXCAPS_FG_MISC, "activity_wait_for_sipi") == 1,
+	   "skylake_x: MISC bits 5-8 (LMA store, HLT, shutdown, wait-for-SIPI)");
+	ok(field(m, VMXCAPS_FG_MISC, "cr3_targets") == 4, "skylake_x: 4 CR3 targets (bits 24:16)");
+	ok(field(m, VMXCAPS_FG_MISC, "vmwrite_any_field") == 1 && field(m, VMXCAPS_FG_MISC, "inject_zero_length") == 1,
+	   "skylake_x: MISC bits 29, 30");
+	ok(ctl_is(m, VMXCAPS_CTL_PIN, 0, "external_interrupt_exiting", VMXCAPS_EITHER, false),
+	   "skylake_x: pin bit 0 either");
+	ok(ctl_is(m, VMXCAPS_CTL_PIN, 7, "process_posted_interrupts", VMXCAPS_MUST_BE_0, false),
+	   "skylake_x: pin bit 7 must-be-0 (allowed-1 0x7f)");
+	ok(ctl_is(m, VMXCAPS_CTL_PROC, 15, "cr3_load_exiting", VMXCAPS_EITHER, true),
+	   "skylake_x: proc bit 15 either, default1 (0x0401e172 vs TRUE 0x04006172)");
+	ok(ctl_is(m, VMXCAPS_CTL_PROC, 7, "hlt_exiting", VMXCAPS_EITHER, false) &&
+	   ctl_is(m, VMXCAPS_CTL_PROC, 12, "rdtsc_exiting", VMXCAPS_EITHER, false),
+	   "skylake_x: proc bits 7 (HLT) and 12 (RDTSC) either");
+	ok(ctl_is(m, VMXCAPS_CTL_PROC2, 1, "enable_ept", VMXCAPS_EITHER, false) &&
+	   ctl_is(m, VMXCAPS_CTL_PROC2, 5, "enable_vpid", VMXCAPS_EITHER, false) &&
+	   ctl_is(m, VMXCAPS_CTL_PROC2, 7, "unrestricted_guest", VMXCAPS_EITHER, false) &&
+	   ctl_is(m, VMXCAPS_CTL_PROC2, 17, "enable_pml", VMXCAPS_EITHER, false) &&
+	   ctl_is(m, VMXCAPS_CTL_PROC2, 25, "use_tsc_scaling", VMXCAPS_EITHER, false),
+	   "skylake_x: EPT, VPID, unrestricted guest, PML, TSC scaling allowed");
+	ok(ctl_is(m, VMXCAPS_CTL_PROC2, 15, "enable_encls_exiting", VMXCAPS_MUST_BE_0, false),
+	   "skylake_x: proc2 bit 15 (ENCLS exiting) must-be-0");
+	ok(!vmxcaps_ctl_exists(m, VMXCAPS_CTL_PROC3), "skylake_x: no tertiary controls (proc bit 17 clear)");
+	ok(field(m, VMXCAPS_FG_EPT_VPID, "ept_page_walk_4") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_page_walk_5") == 0 &&
+	   field(m, VMXCAPS_FG_EPT_VPID, "ept_memtype_uc") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_memtype_wb") == 1 &&
+	   field(m, VMXCAPS_FG_EPT_VPID, "ept_2mb_pages") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_1gb_pages") == 1 &&
+	   field(m, VMXCAPS_FG_EPT_VPID, "ept_accessed_dirty") == 1,
+	   "skylake_x: EPT 4-level walk, UC/WB, 2M/1G pages, A/D flags");
+	ok(field(m, VMXCAPS_FG_EPT_VPID, "invvpid") == 1 &&
+	   field(m, VMXCAPS_FG_EPT_VPID, "invvpid_single_context_retaining_globals") == 1,
+	   "skylake_x: INVVPID with all four types (bits 32, 40-43)");
+	vmxcaps_set_free(&set);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -680,6 +742,7 @@ int main(int argc, char **argv)
 	test_multicpu();
 	test_cli();
 	test_bochs();
+	test_bochs_skylake();
 
 	printf("1..%u\n", ntests);
 	printf("%u passed, %u failed\n", ntests - nfailed, nfailed);

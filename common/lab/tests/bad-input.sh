@@ -32,4 +32,20 @@ printf -- '--- a/arch/x86/kvm/cpuid.c\n+++ b/arch/x86/kvm/cpuid.c\n@@ -1,3 +1,3 
 expect 1 'does not apply to Linux 6\.12' -- common/lab/kvm-build --diff "$tmp/missing.diff"
 expect 1 'does not apply to Linux 6\.12' -- common/lab/kvm-build --diff "$tmp/stale.diff"
 expect 1 'is not a Linux source tree' -- common/lab/kvm-build --diff "$tmp/stale.diff" --ksrc "$tmp"
+
+# A build killed after patching (SIGKILL skips every trap) leaves its backup
+# in the tree; the next kvm-build restores it before anything else.
+src=$(common/lab/kernel source)
+f=arch/x86/kvm/x86.c
+sum=$(sha256sum <"$src/$f")
+mkdir -p "$src/.lab-backup/tree/$(dirname "$f")"
+cp -p "$src/$f" "$src/.lab-backup/tree/$f"
+echo "$f" >"$src/.lab-backup/files"
+echo "/* left behind by a killed build */" >>"$src/$f"
+expect 1 'restoring .* after an interrupted build' -- common/lab/kvm-build --diff "$tmp/stale.diff"
+if [ "$(sha256sum <"$src/$f")" = "$sum" ] && [ ! -e "$src/.lab-backup" ]; then
+	echo "ok: the interrupted build's file is restored"
+else
+	echo "FAIL: $src/$f is not restored"; fail=1
+fi
 exit $fail

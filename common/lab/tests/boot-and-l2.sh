@@ -1,17 +1,18 @@
 #!/bin/bash
 # The lab's own round trip on one host: L1 boots the stock kernel with KVM
 # loaded, runs a command, and `l2` runs one in a nested guest; both exit
-# statuses and outputs travel back unchanged.
+# statuses and outputs travel back unchanged, up to the last line.
 set -uo pipefail
 host=${1:?usage: boot-and-l2.sh HOST}
 out=$(common/lab/run --host "$host" --stock -- '
 	echo "L1 kernel $(uname -r)"
 	test -c /dev/kvm && echo "L1 has /dev/kvm"
-	l2 -- "echo L2 kernel \$(uname -r); test -e /dev/kvm || echo L2 has no /dev/kvm; exit 7"
+	l2 -- "echo L2 kernel \$(uname -r); test -e /dev/kvm || echo L2 has no /dev/kvm; seq 2000 | sed s/^/L2.line./; exit 7"
 	echo "l2 exit status $?"
+	seq 2000 | sed s/^/L1.line./
 	exit 5')
 rc=$?
-printf '%s\n' "$out"
+printf "%s\n" "$out" | grep -v "^L[12]\.line\."
 fail=0
 check() { if grep -qx -- "$1" <<<"$out"; then echo "ok: $1"; else echo "FAIL: missing '$1'"; fail=1; fi; }
 rel=$(. common/lab/lib.sh && lab_kernel_release)
@@ -20,5 +21,10 @@ check "L1 has /dev/kvm"
 check "L2 kernel $rel"
 check "L2 has no /dev/kvm"
 check "l2 exit status 7"
+# Output written just before power-off arrives whole (the serial port drains).
+check "L2.line.2000"
+check "L1.line.2000"
+n=$(grep -c '^L[12]\.line\.' <<<"$out")
+[ "$n" = 4000 ] && echo "ok: 4000 of 4000 trailing lines arrived" || { echo "FAIL: $n of 4000 trailing lines arrived"; fail=1; }
 [ "$rc" = 5 ] && echo "ok: run exits with the command's status (5)" || { echo "FAIL: run exited $rc, want 5"; fail=1; }
 exit $fail

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Print the Markdown summary of tests/dumps/bochs-*.msr for README.md.
+
+Reads each dump through `vmxcaps --from DUMP --json`, so the table shows what
+the decoder says, for the features a KVM user asks about first.
+"""
+import glob
+import json
+import subprocess
+import sys
+
+VMXCAPS = sys.argv[1] if len(sys.argv) > 1 else "build/vmxcaps"
+FEATURES = [  # (column, control group, bit name)
+    ("EPT", "proc2", "enable_ept"),
+    ("VPID", "proc2", "enable_vpid"),
+    ("unrestr. guest", "proc2", "unrestricted_guest"),
+    ("PML", "proc2", "enable_pml"),
+    ("posted intr.", "pin", "process_posted_interrupts"),
+    ("preempt. timer", "pin", "activate_vmx_preemption_timer"),
+    ("VMCS shadowing", "proc2", "vmcs_shadowing"),
+    ("TSC scaling", "proc2", "use_tsc_scaling"),
+]
+
+
+def allowed(cpu, group, name):
+    for b in cpu["controls"].get(group, []):
+        if b["name"] == name:
+            return "yes" if b["setting"] != "must-be-0" else "no"
+    return "no"
+
+
+def main():
+    head = ["Bochs model", "rev", "controls allowed"] + [f[0] for f in FEATURES] + ["EPT 1G", "tertiary"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("-" * (len(h) + 2) for h in head) + "|")
+    for dump in sorted(glob.glob("tests/dumps/bochs-*.msr")):
+        model = dump[len("tests/dumps/bochs-"):-len(".msr")]
+        out = subprocess.run([VMXCAPS, "--from", dump, "--json"], check=True,
+                             capture_output=True, text=True).stdout
+        cpu = json.loads(out)["cpus"][0]
+        nbits = sum(1 for g in cpu["controls"].values() for b in g
+                    if b["name"] not in ("reserved", "unknown") and b["setting"] != "must-be-0")
+        row = [f"`{model}`", str(cpu["basic"]["revision"]), str(nbits)]
+        row += [allowed(cpu, g, n) for _, g, n in FEATURES]
+        row.append("yes" if cpu.get("ept_vpid", {}).get("ept_1gb_pages") else "no")
+        row.append("yes" if "proc3" in cpu["controls"] else "no")
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

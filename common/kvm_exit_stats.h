@@ -1,0 +1,39 @@
+/*
+ * kvm_exit_stats.h - the guest ABI of the exit-accounting CPUID leaves
+ * (assignment2/kvm.diff, assignment3/kvm.diff).  No #include.
+ *
+ * 0x4FFFFFFF  EAX = exits of this VM (low 32), EBX:ECX = exit-handling
+ *             cycles (TSC, high:low), EDX = exits (high 32).
+ * 0x4FFFFFFE  in: ECX = exit reason (VMX basic exit reason, SVM exit code).
+ *             EBX:EAX = exits of that reason, ECX = EDX = 0.  A reason the
+ *             architecture does not define: EAX = EBX = ECX = 0,
+ *             EDX = 0xFFFFFFFF.  Defined but ruled out by the controls KVM
+ *             programs: all zeros.  (Assignment 3 only.)
+ * 0x4FFFFFFC  EAX bits 7:0 ABI version, 15:8 ISA (1 VMX, 2 SVM), bit 16
+ *             0x4FFFFFFE present, bit 17 host-wide scope (module parameter
+ *             kvm.exit_stats_host_wide); EBX, ECX, EDX = "KVMExitStats".
+ *             Stock KVM answers zeros.
+ */
+#ifndef KVM_EXIT_STATS_H
+#define KVM_EXIT_STATS_H
+
+#define KVM_EXIT_STATS_LEAF_TOTAL	0x4FFFFFFFu
+#define KVM_EXIT_STATS_LEAF_REASON	0x4FFFFFFEu
+#define KVM_EXIT_STATS_LEAF_INFO	0x4FFFFFFCu
+
+#define KVM_EXIT_STATS_ABI_VERSION	1u
+#define KVM_EXIT_STATS_ISA_VMX		1u
+#define KVM_EXIT_STATS_ISA_SVM		2u
+#define KVM_EXIT_STATS_F_REASONS	(1u << 16)
+#define KVM_EXIT_STATS_F_HOST_WIDE	(1u << 17)
+#define KVM_EXIT_STATS_UNDEFINED	0xFFFFFFFFu
+
+/* EBX, ECX, EDX of 0x4FFFFFFC, little-endian ASCII "KVMExitStats" */
+#define KVM_EXIT_STATS_SIG_EBX		0x454d564bu	/* "KVME" */
+#define KVM_EXIT_STATS_SIG_ECX		0x53746978u	/* "xitS" */
+#define KVM_EXIT_STATS_SIG_EDX		0x73746174u	/* "tats" */
+
+#define KVM_EXIT_STATS_INFO_VERSION(eax)	((eax) & 0xffu)
+#define KVM_EXIT_STATS_INFO_ISA(eax)		(((eax) >> 8) & 0xffu)
+
+#endif /* KVM_EXIT_STATS_H */
