@@ -51,10 +51,30 @@ lab_kernel_fetch() {
 	echo "$dir/root"
 }
 
-# The kernel source tree of a release, unpacked from linux-source-6.12 once.
+# lab_kernel_prepare SRC RELEASE: configure SRC as Debian built RELEASE and
+# run modules_prepare, once per tree and release, so that modules built there
+# load into Debian's image.
+lab_kernel_prepare() {
+	local src=$1 rel=$2 kroot
+	[ -f "$src/.lab-prepared-$rel" ] && return
+	kroot=$(lab_kernel_fetch "$rel")
+	lab_say "preparing $src for $rel (config, modules_prepare: about a minute)"
+	cp "$kroot/boot/config-$rel" "$src/.config"
+	cp "$kroot/usr/src/linux-headers-$rel/Module.symvers" "$src/Module.symvers"
+	"$src/scripts/config" --file "$src/.config" --set-str MODULE_SIG_KEY "" \
+		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" --enable KVM_WERROR
+	make -s -C "$src" KERNELRELEASE="$rel" olddefconfig >/dev/null
+	make -s -C "$src" -j"$(nproc)" KERNELRELEASE="$rel" modules_prepare >"$src/.lab-prepare.log" 2>&1 ||
+		lab_die "modules_prepare failed: $(tail -n 5 "$src/.lab-prepare.log")"
+	touch "$src/.lab-prepared-$rel"
+}
+
+# The kernel source tree of a release, unpacked from linux-source-6.12 and
+# prepared once.
 lab_kernel_source() {
 	local rel=$1 dir=$LAB_CACHE/kernel/$1
 	if [ -f "$dir/.src-done" ]; then
+		lab_kernel_prepare "$dir/src" "$rel"
 		echo "$dir/src"
 		return
 	fi
@@ -71,5 +91,6 @@ lab_kernel_source() {
 		lab_die "cannot unpack linux-source-6.12.tar.xz"
 	rm -rf "$dir/srcdeb"
 	touch "$dir/.src-done"
+	lab_kernel_prepare "$dir/src" "$rel"
 	echo "$dir/src"
 }

@@ -17,6 +17,9 @@ expect() { # expect STATUS REGEX -- CMD...
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Cold, the source tree is downloaded and prepared first: do it in the open,
+# so that its progress lines reach the runner rather than a captured output.
+src=$(common/lab/kernel source) || exit 1
 expect 2 'usage:' -- common/lab/run
 expect 2 '--host is required' -- common/lab/run -- true
 expect 1 "unknown host 'arm'" -- common/lab/run --host arm -- true
@@ -35,7 +38,6 @@ expect 1 'is not a Linux source tree' -- common/lab/kvm-build --diff "$tmp/stale
 
 # A build killed after patching (SIGKILL skips every trap) leaves its backup
 # in the tree; the next kvm-build restores it before anything else.
-src=$(common/lab/kernel source)
 f=arch/x86/kvm/x86.c
 sum=$(sha256sum <"$src/$f")
 mkdir -p "$src/.lab-backup/tree/$(dirname "$f")"
