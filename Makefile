@@ -7,7 +7,7 @@ ASSIGNMENTS := $(patsubst %/Makefile,%,$(wildcard assignment*/Makefile))
 HOST ?= vmx svm
 export HOST
 
-.PHONY: all deps check demo reports clean $(ASSIGNMENTS)
+.PHONY: all deps check demo reports clean kvm kvm-diff-given install-kvm reload-kvm $(ASSIGNMENTS)
 
 all: $(ASSIGNMENTS)
 
@@ -41,6 +41,23 @@ demo: deps
 
 reports:
 	@for a in $(ASSIGNMENTS); do $(MAKE) -s -C $$a report || exit 1; done
+
+# KVM from an assignment's diff, for a Debian 6.12 kernel: the running one
+# when it is a Debian 6.12, else the lab's; KRELEASE= or KSRC= choose.
+KRELEASE ?= $(shell common/lab/kernel host-release)
+KVM_BUILD = common/lab/kvm-build --diff "$(DIFF)" --release "$(KRELEASE)" $(if $(KSRC),--ksrc "$(KSRC)")
+kvm-diff-given:
+	@test -n "$(DIFF)" || { echo "usage: make kvm|install-kvm|reload-kvm DIFF=assignmentN/kvm.diff [KRELEASE=RELEASE | KSRC=DIR]" >&2; exit 2; }
+
+kvm: kvm-diff-given
+	@common/deps build kbuild
+	@$(KVM_BUILD) >/dev/null
+
+install-kvm: kvm-diff-given
+	@mods=$$($(KVM_BUILD)) && common/lab/kvm-install --release "$(KRELEASE)" "$$mods"
+
+reload-kvm: kvm-diff-given
+	@mods=$$($(KVM_BUILD)) && common/lab/kvm-install --reload --release "$(KRELEASE)" "$$mods"
 
 environment.png: common/environment.dot
 	dot -Tpng -Gdpi=110 $< -o $@

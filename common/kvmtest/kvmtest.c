@@ -119,13 +119,13 @@ int kvmtest__isa(void)
 static const struct kvmtest_reasons vmx_reasons = {
 	.cpuid = 10, .hlt = 12, .io = 30, .rdmsr = 31, .wrmsr = 32,
 	.invd = 13, .xsetbv = 55, .hypercall = 18, .tdp_fault = 48,
-	.rdtsc = 16,
+	.rdtsc = 16, .intr = 1, .wbinvd = 54,
 };
 
 static const struct kvmtest_reasons svm_reasons = {
 	.cpuid = 0x72, .hlt = 0x78, .io = 0x7b, .rdmsr = 0x7c, .wrmsr = 0x7c,
 	.invd = 0x76, .xsetbv = 0x8d, .hypercall = 0x81, .tdp_fault = 0x400,
-	.rdtsc = 0x6e,
+	.rdtsc = 0x6e, .intr = 0x60, .wbinvd = 0x89,
 };
 
 const struct kvmtest_reasons *kvmtest__reasons(int isa)

@@ -65,7 +65,7 @@ enum { KVMTEST_ISA_NONE = 0, KVMTEST_ISA_VMX = 1, KVMTEST_ISA_SVM = 2 };
 /* Exit reasons the tests use, per vendor (VMX basic reason / SVM code). */
 struct kvmtest_reasons {
 	uint32_t cpuid, hlt, io, rdmsr, wrmsr, invd, xsetbv, hypercall,
-		 tdp_fault, rdtsc;
+		 tdp_fault, rdtsc, intr, wbinvd;
 };
 
 /* ---- the VM -------------------------------------------------------- */

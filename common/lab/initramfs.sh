@@ -52,6 +52,14 @@ lab_l1_base() {
 	cp "$kroot/lib/modules/$rel/modules.order" "$kroot/lib/modules/$rel/modules.builtin"* \
 		"$r/lib/modules/$rel/" 2>/dev/null
 	depmod -b "$r" "$rel" || lab_die "depmod failed for the L1 initramfs"
+	mkdir -p "$r/etc/modprobe.d" "$r/etc/depmod.d"
+
+	# Debian's kmod rather than busybox's applets: it honours updates/ the
+	# way an installed system does.
+	copy_with_libs /usr/bin/kmod "$r"
+	for m in modprobe depmod modinfo insmod rmmod lsmod; do
+		ln -s ../usr/bin/kmod "$r/bin/$m"
+	done
 
 	# QEMU, to start L2 inside L1.
 	copy_with_libs /usr/bin/qemu-system-x86_64 "$r"
