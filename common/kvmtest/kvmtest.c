@@ -116,6 +116,17 @@ int kvmtest__isa(void)
 	return KVMTEST_ISA_NONE;
 }
 
+void kvmtest__require_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		tap__skip_all("/dev/kvm: %s", strerror(errno));
+	close(fd);
+	if (kvmtest__isa() == KVMTEST_ISA_NONE)
+		tap__skip_all("host CPU has neither VMX nor SVM");
+}
+
 static const struct kvmtest_reasons vmx_reasons = {
 	.cpuid = 10, .hlt = 12, .io = 30, .rdmsr = 31, .wrmsr = 32,
 	.invd = 13, .xsetbv = 55, .hypercall = 18, .tdp_fault = 48,
@@ -491,6 +502,7 @@ struct kvmtest_vm *vm__create(void (*guest_code)(uint64_t), uint64_t arg,
 	if (vm->run == MAP_FAILED)
 		die("mmap kvm_run: %s", strerror(errno));
 	vm__setup_cpuid(vm, &xsave);
+	vm->xsave = xsave;
 	vm__setup_regs(vm, guest_code, arg, xsave);
 	vm__setup_stats(vm);
 	return vm;
@@ -510,7 +522,7 @@ void vm__destroy(struct kvmtest_vm *vm)
 	free(vm);
 }
 
-void *vm__hva(struct kvmtest_vm *vm, const void *guest_addr)
+void *vm__hva(struct kvmtest_vm *vm, const volatile void *guest_addr)
 {
 	uintptr_t a = (uintptr_t)guest_addr;
 

@@ -80,6 +80,7 @@ struct kvmtest_vm {
 	size_t run_size;
 	uint8_t *mem;		/* slot 0 */
 	uint8_t *fresh;		/* slot 1 or NULL */
+	bool xsave;		/* guest CPUID has XSAVE, CR4.OSXSAVE set */
 	/* exits vm__run() handled without returning */
 	uint64_t io_in, io_out, hlt, mmio;
 	/* KVM_GET_STATS_FD */
@@ -88,6 +89,8 @@ struct kvmtest_vm {
 };
 
 int kvmtest__isa(void);				/* host vendor, from CPUID */
+/* Skips the whole test (exit 77) without a usable /dev/kvm or VMX/SVM. */
+void kvmtest__require_kvm(void);
 const struct kvmtest_reasons *kvmtest__reasons(int isa);
 const char *kvmtest__reason_name(int isa, uint32_t reason);
 int kvmtest__reason_defined(int isa, uint32_t reason);
@@ -102,7 +105,7 @@ struct kvmtest_vm *vm__create(void (*guest_code)(uint64_t), uint64_t arg,
 			      unsigned int flags);
 void vm__destroy(struct kvmtest_vm *vm);
 /* The host address of a guest object (a global of guest_code's image). */
-void *vm__hva(struct kvmtest_vm *vm, const void *guest_addr);
+void *vm__hva(struct kvmtest_vm *vm, const volatile void *guest_addr);
 /* Runs until the next ucall; returns its command. */
 uint64_t vm__run(struct kvmtest_vm *vm, struct ucall *uc);
 /* A per-vCPU KVM statistic ("exits", ...) via KVM_GET_STATS_FD. */

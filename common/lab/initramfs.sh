@@ -24,7 +24,7 @@ copy_with_libs() {
 lab_l1_base() {
 	local rel=$1 kroot=$2
 	local key
-	key=$(cat "$LAB_DIR"/guest/* "$LAB_DIR/initramfs.sh" /usr/bin/busybox |
+	key=$(cat "$LAB_DIR"/guest/* "$LAB_DIR/initramfs.sh" "$LAB_DIR/kvm-install" /usr/bin/busybox |
 		{ sha256sum; dpkg-query -W -f='${Version}' qemu-system-x86 busybox-static; } |
 		sha256sum | cut -c1-12)
 	local out=$LAB_CACHE/initramfs/$rel-$key
@@ -40,6 +40,11 @@ lab_l1_base() {
 	ln -s busybox "$r/bin/sh"
 	install -m 0755 "$LAB_DIR/guest/l1-init" "$r/init"
 	install -m 0755 "$LAB_DIR/guest/l2" "$r/bin/l2"
+	install -m 0755 "$LAB_DIR/guest/exits-referee" "$r/bin/exits-referee"
+	install -m 0755 "$LAB_DIR/kvm-install" "$r/bin/kvm-install"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$out/cpuid-dump" "$LAB_DIR/guest/cpuid-dump.c" ||
+		lab_die "cannot build cpuid-dump (common/deps build)"
+	install -m 0755 "$out/cpuid-dump" "$r/bin/cpuid-dump"
 
 	# Modules: decompress (busybox insmod cannot read .ko.xz), then let depmod
 	# write the dependency files for exactly this set.
@@ -78,6 +83,7 @@ lab_l1_base() {
 	install -m 0755 /usr/bin/busybox "$r2/bin/busybox"
 	ln -s busybox "$r2/bin/sh"
 	install -m 0755 "$LAB_DIR/guest/l2-init" "$r2/init"
+	install -m 0755 "$out/cpuid-dump" "$r2/bin/cpuid-dump"
 	cpio_of "$r2" >"$r/lab/l2-base.cpio"
 
 	cpio_of "$r" >"$out/l1-base.cpio.tmp" && mv "$out/l1-base.cpio.tmp" "$out/l1-base.cpio"
