@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * svm_exit_codes.h - AMD SVM #VMEXIT codes (VMCB EXITCODE), code to name.
  *
@@ -23,8 +24,10 @@ struct svm_exit_code_entry {
 	const char *name;
 };
 
-/* Defined codes only, ascending as unsigned 64-bit values (the lookup
- * below is a binary search and relies on the order). */
+/*
+ * Defined codes only, ascending as unsigned 64-bit values (the lookup
+ * below is a binary search and relies on the order).
+ */
 static const struct svm_exit_code_entry svm_exit_code_table[SVM_EXIT_CODE_COUNT] = {
 	{ 0x000ULL, "CR0_READ" },
 	{ 0x001ULL, "CR1_READ" },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmx_exit_reasons.h - Intel VMX basic exit reasons, number to name.
  *

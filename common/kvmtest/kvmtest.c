@@ -746,3 +746,66 @@ const char *hist__format(const struct kvmtest_hist *h, int isa, char *buf,
 		snprintf(buf, len, "none");
 	return buf;
 }
+
+/* ---- kprobe events ---------------------------------------------------- */
+static char trace_root[64];
+
+static int trace__write(const char *file, const char *s)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", trace_root, file);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);	/* never O_TRUNC */
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+int kprobe__install(const char *event, const char *symbol)
+{
+	char s[192];
+
+	snprintf(trace_root, sizeof(trace_root), "%s", "/sys/kernel/tracing");
+	if (access("/sys/kernel/tracing/kprobe_events", F_OK))
+		snprintf(trace_root, sizeof(trace_root), "%s", "/sys/kernel/debug/tracing");
+	snprintf(s, sizeof(s), "p:kvmtest%d/%s %s\n", (int)getpid(), event, symbol);
+	if (trace__write("kprobe_events", s))
+		return -1;
+	snprintf(s, sizeof(s), "events/kvmtest%d/%s/enable", (int)getpid(), event);
+	if (trace__write(s, "1\n")) {
+		kprobe__remove(event);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t kprobe__hits(const char *event)
+{
+	char path[256], line[256], name[128];
+	unsigned long long hits = 0, h, m;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", trace_root);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %llu %llu", name, &h, &m) == 3 && !strcmp(name, event))
+			hits = h;
+	fclose(f);
+	return hits;
+}
+
+void kprobe__remove(const char *event)
+{
+	char s[192];
+
+	snprintf(s, sizeof(s), "events/kvmtest%d/%s/enable", (int)getpid(), event);
+	trace__write(s, "0\n");
+	snprintf(s, sizeof(s), "-:kvmtest%d/%s\n", (int)getpid(), event);
+	trace__write("kprobe_events", s);
+}

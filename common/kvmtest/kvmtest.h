@@ -8,7 +8,8 @@
  * there.  Guest memory (slot 0, KVMTEST_MEM_SIZE from GPA 0):
  *
  *   0x001000 PML4, 0x002000 PDPT, 0x003000.. 4 PDs (0..4 GiB, 2 MiB pages)
- *   0x010000 GDT   0x011000 IDT   0x012000 TSS   0x013000 exception stubs' data
+ *   0x010000 GDT   0x011000 IDT (vectors 0-31: a ucall UCALL_EXCEPTION)
+ *   0x012000 TSS
  *   0x400000 the binary's image (__executable_start .. _end)
  *   KVMTEST_STACK_TOP  the guest stack (grows down)
  *
@@ -52,7 +53,8 @@
 #define UCALL_SYNC	0x5c	/* args: id, a, b, c */
 #define UCALL_DONE	0x5d	/* guest_code() returned, or GUEST_DONE() */
 #define UCALL_ASSERT	0x5e	/* args: line, 0, 0, 0 */
-#define UCALL_EXCEPTION	0x5f	/* args: vector, [rsp], [rsp + 8] (rip or error code) */
+#define UCALL_EXCEPTION	0x5f	/* args: vector, [rsp], [rsp + 8]: rip, cs or
+				 * error code, rip (vectors with one) */
 
 struct ucall {
 	uint64_t cmd;
@@ -129,6 +131,12 @@ void hist__delta(const struct kvmtest_hist *a, const struct kvmtest_hist *b,
 /* "10 CPUID=1002 30 IO_INSTRUCTION=1" into buf */
 const char *hist__format(const struct kvmtest_hist *h, int isa, char *buf,
 			 size_t len);
+
+/* ---- a kprobe event on a kernel function, to count its calls ----------
+ * (kprobe_events / kprobe_profile; system-wide, not per process) */
+int kprobe__install(const char *event, const char *symbol);	/* 0 or -1 */
+uint64_t kprobe__hits(const char *event);
+void kprobe__remove(const char *event);
 
 /* ---- TAP ----------------------------------------------------------- */
 void tap__diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
