@@ -7,6 +7,15 @@ LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/custom-linux}
 LAB_T0=${LAB_T0:-$(date +%s)}
 export LAB_CACHE LAB_T0
 
+# Cached steps run under a lock (on fd 5, 6 or 7, one per kind of step, as
+# they nest), as the test runner's lanes may reach them at once.  Each is
+# called in a command substitution, whose exit drops the lock.
+lab_lock() {
+	mkdir -p "$(dirname "$2")"
+	eval "exec $1>\"\$2\""
+	flock "$1"
+}
+
 lab_say() { printf 'lab: [%4ds] %s\n' "$(($(date +%s) - LAB_T0))" "$*" >&2; }
 lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
@@ -32,6 +41,7 @@ lab_kernel_release() {
 # unpack them under $LAB_CACHE/kernel/RELEASE/root.  Prints that root.
 lab_kernel_fetch() {
 	local rel=$1 dir=$LAB_CACHE/kernel/$1 up=${1%%+*}
+	lab_lock 7 "$dir.fetch.lock"
 	if [ -f "$dir/.done" ]; then
 		echo "$dir/root"
 		return
@@ -73,6 +83,7 @@ lab_kernel_prepare() {
 # prepared once.
 lab_kernel_source() {
 	local rel=$1 dir=$LAB_CACHE/kernel/$1
+	lab_lock 6 "$dir.source.lock"
 	if [ -f "$dir/.src-done" ]; then
 		lab_kernel_prepare "$dir/src" "$rel"
 		echo "$dir/src"
