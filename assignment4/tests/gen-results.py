@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""gen-results.py: results/runs/HOST-MODE.json (tests/experiment.sh) ->
+results/exits.json, results/exits.md and results/exits-HOST.png (gnuplot).
+
+exits.json = {"vmx": {"ept_on": RUN, "ept_off": RUN},
+              "svm": {"npt_on": RUN, "npt_off": RUN}}   (the hosts that ran)
+RUN = {"samples": [{"t", "total", "cycles", "counts", "cycles_by_reason"}],
+       "tracepoint_total", "tracepoint_counts", "names", "meta"}
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+A4 = os.path.dirname(HERE)
+RES = os.path.join(A4, "results")
+COMMON = os.path.join(A4, "..", "common", "exit-reasons")
+MODES = {"vmx": ("ept", "EPT"), "svm": ("npt", "NPT")}
+ISA = {"vmx": "Intel VMX (Bochs 2.7, corei7_skylake_x)", "svm": "AMD SVM (QEMU 7.2 TCG, EPYC,+svm)"}
+
+
+def header_names():
+    """Reason names from the generated headers: {"vmx": {code: name}, "svm": {...}}."""
+    vmx, svm = {}, {}
+    with open(os.path.join(COMMON, "vmx_exit_reasons.h")) as f:
+        for m in re.finditer(r'\[(\d+)\] = "(\w+)"', f.read()):
+            vmx[int(m.group(1))] = m.group(2)
+    with open(os.path.join(COMMON, "svm_exit_codes.h")) as f:
+        for m in re.finditer(r'\{ 0x([0-9A-F]+)ULL, "(\w+)" \}', f.read()):
+            svm[int(m.group(1), 16) & 0xFFFFFFFF] = m.group(2)
+    return {"vmx": vmx, "svm": svm}
+
+
+NAMES = header_names()
+
+
+def code_str(host, code):
+    return f"{code:#x}" if host == "svm" else str(code)
+
+
+def fmt(n):
+    return f"{n:,}" if isinstance(n, int) else n
+
+
+def cpe(run, code):
+    """Cycles per exit of a reason in the last sample, or '-'."""
+    s = run["samples"][-1]
+    n = s["counts"].get(str(code), 0)
+    c = s.get("cycles_by_reason", {}).get(str(code), 0)
+    return f"{c / n:,.0f}" if n else "-"
+
+
+def ratio(on, off):
+    if on == 0:
+        return "new" if off else "-"
+    if off == 0:
+        return "gone"
+    return f"{off / on:.2f}x" if off / on < 10 else f"{off / on:.0f}x"
+
+
+def shown_codes(host, runs):
+    codes = set()
+    for run in runs.values():
+        for s in run["samples"]:
+            codes |= {int(k) for k, v in s["counts"].items() if v}
+        codes |= {int(k) for k, v in run.get("tracepoint_counts", {}).items() if v}
+    return sorted(codes)
+
+
+def chart(host, runs, on, off, path):
+    """Clustered bars, log scale: exits per reason at the last sample, on vs off."""
+    p, P = MODES[host]
+    codes = shown_codes(host, runs)
+    dat = path[:-4] + ".dat"
+    with open(dat, "w") as f:
+        f.write(f"name {P}_on {P}_off\n")
+        for c in codes:
+            a = runs[on]["samples"][-1]["counts"].get(str(c), 0)
+            b = runs[off]["samples"][-1]["counts"].get(str(c), 0)
+            f.write(f"{NAMES[host].get(c, str(c))} {max(a, 0.5)} {max(b, 0.5)}\n")
+    ttl = runs[on]["samples"][-1]["t"]
+    script = f"""
+set terminal pngcairo size 1100,520 font ",10"
+set output '{path}'
+set title "{ISA[host]}: exits per reason of an L2 Linux, boot + 10 s, {P} on vs off (log scale)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set logscale y
+set yrange [0.5:1e6]
+set ylabel "exits (counted by the patched KVM)"
+set xtics rotate by -40 left noenhanced
+set key top left horizontal
+set grid ytics
+set bmargin 9
+plot '{dat}' using 2:xtic(1) title "{P} on (nested paging)" lc rgb "#3465a4", \\
+     '' using 3 title "{P} off (shadow paging)" lc rgb "#cc0000"
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    os.unlink(dat)
+
+
+def commentary(host, runs, on, off):
+    p, P = MODES[host]
+    a, b = runs[on]["samples"][-1], runs[off]["samples"][-1]
+    lines = []
+    ta, tb = a["total"], b["total"]
+    lines.append(f"- Total exits at boot + 10 s: {fmt(ta)} with {P}, {fmt(tb)} without "
+                 f"({ratio(ta, tb)}); exit-handling cycles {ratio(a['cycles'], b['cycles'])}.")
+    diffs = []
+    for c in shown_codes(host, runs):
+        x, y = a["counts"].get(str(c), 0), b["counts"].get(str(c), 0)
+        diffs.append((y - x, c, x, y))
+    diffs.sort(key=lambda d: -abs(d[0]))
+    for d, c, x, y in diffs[:5]:
+        name = NAMES[host].get(c, "?")
+        verb = "more" if d > 0 else "fewer"
+        lines.append(f"- {name} ({code_str(host, c)}): {fmt(x)} to {fmt(y)}, "
+                     f"{fmt(abs(d))} {verb} without {P} ({ratio(x, y)}).")
+    gone = [NAMES[host].get(c, str(c)) for d, c, x, y in diffs if x and not y]
+    new = [NAMES[host].get(c, str(c)) for d, c, x, y in diffs if y and not x]
+    if gone:
+        lines.append(f"- Only with {P}: {', '.join(gone)}.")
+    if new:
+        lines.append(f"- Only with shadow paging: {', '.join(new)}.")
+    return lines
+
+
+def section(host, runs):
+    p, P = MODES[host]
+    on, off = f"{p}_on", f"{p}_off"
+    out = [f"## {ISA[host]}", ""]
+    for m in (on, off):
+        if m not in runs:
+            continue
+        meta = runs[m]["meta"]
+        out.append(f"- `{m}`: {meta['date']}, L1/L2 kernel {meta.get('kernel', '?')}, "
+                   f"L0 {meta.get('l0', '?')}, L1 module parameter {meta.get('l1_param', '?')}, "
+                   f"workload: {meta.get('workload') or 'none (idle)'}, {meta.get('wall_seconds', '?')} s wall.")
+    out.append("")
+    if on not in runs or off not in runs:
+        out += [f"Incomplete: only {', '.join(runs)} ran.", ""]
+        return out
+    codes = shown_codes(host, runs)
+    # referee
+    out += ["### Totals and the referee", "",
+            "| run | sample | L2 uptime (s) | exits (guest) | cycles (guest) | L1 kvm:kvm_exit | equal |",
+            "|-----|--------|--------------:|--------------:|---------------:|----------------:|:-----:|"]
+    for m in (on, off):
+        r = runs[m]
+        for i, s in enumerate(r["samples"]):
+            last = i == len(r["samples"]) - 1
+            tp = fmt(r["tracepoint_total"]) if last else ""
+            eq = ("yes" if r["tracepoint_total"] == s["total"] else "**no**") if last else ""
+            out.append(f"| {m} | #{i + 1} | {s['t']:.1f} | {fmt(s['total'])} | {fmt(s['cycles'])} | {tp} | {eq} |")
+    out += ["", "L1's histogram stops at sample #3's first query (the marked 0x4FFFFFFF), "
+            "so its total and the guest's must be equal.", ""]
+    # table 1: counts over time
+    out += [f"### Counts over time (the seed's first table), {P} on and off", "",
+            f"| reason | name | {P} on #1 | #2 | #3 | {P} off #1 | #2 | #3 |",
+            "|-------:|------|------:|------:|------:|------:|------:|------:|"]
+    for c in codes:
+        row = [code_str(host, c), NAMES[host].get(c, "?")]
+        for m in (on, off):
+            row += [fmt(s["counts"].get(str(c), 0)) for s in runs[m]["samples"]]
+        out.append("| " + " | ".join(row) + " |")
+    out += ["", f"All other reasons the architecture defines: 0 in every sample. "
+            f"Samples at L2 uptime #1 (first command after boot), #2 = #1 + 5 s, #3 = #1 + 10 s.", ""]
+    # table 2: nested vs shadow
+    out += [f"### Nested vs shadow paging (the seed's second table), sample #3", "",
+            f"| reason | name | {P} on | {P} off | off / on | cycles/exit on | cycles/exit off |",
+            "|-------:|------|-------:|--------:|---------:|---------------:|----------------:|"]
+    a, b = runs[on]["samples"][-1], runs[off]["samples"][-1]
+    for c in codes:
+        x, y = a["counts"].get(str(c), 0), b["counts"].get(str(c), 0)
+        out.append(f"| {code_str(host, c)} | {NAMES[host].get(c, '?')} | {fmt(x)} | {fmt(y)} | "
+                   f"{ratio(x, y)} | {cpe(runs[on], c)} | {cpe(runs[off], c)} |")
+    ca = a["cycles"] / a["total"] if a["total"] else 0
+    cb = b["cycles"] / b["total"] if b["total"] else 0
+    out.append(f"| | **total** | **{fmt(a['total'])}** | **{fmt(b['total'])}** | "
+               f"**{ratio(a['total'], b['total'])}** | {ca:,.0f} | {cb:,.0f} |")
+    out += ["", "Cycles are TSC cycles of the emulated host: emulated time, not the cost on real hardware.", ""]
+    out += ["### What changed most", ""] + commentary(host, runs, on, off) + [""]
+    png = f"exits-{host}.png"
+    chart(host, runs, on, off, os.path.join(RES, png))
+    out += [f"![{P} on vs off, exits per reason, log scale]({png})", ""]
+    return out
+
+
+def main():
+    runs_dir = os.path.join(RES, "runs")
+    data = {}
+    for host in ("vmx", "svm"):
+        p = MODES[host][0]
+        for m in (f"{p}_on", f"{p}_off"):
+            f = os.path.join(runs_dir, f"{host}-{m}.json")
+            if os.path.exists(f):
+                with open(f) as fh:
+                    data.setdefault(host, {})[m] = json.load(fh)
+    if not data:
+        sys.exit("gen-results: no runs in results/runs (run tests/experiment.sh first)")
+    with open(os.path.join(RES, "exits.json"), "w") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+        f.write("\n")
+    md = ["# EPT/NPT vs shadow paging: exits of an L2 Linux, measured", "",
+          "Generated by `tests/gen-results.py` from `exits.json` (runs of `tests/experiment.sh`). "
+          "Each run: one L1 boot with KVM from `kvm.diff`, one L2 Linux; L2 samples with "
+          "`exitstat --json` at boot, +5 s and +10 s; L1's `kvm:kvm_exit` histogram counts the same "
+          "VM up to the last sample's marked query.", ""]
+    for host in ("vmx", "svm"):
+        if host in data:
+            md += section(host, data[host])
+    with open(os.path.join(RES, "exits.md"), "w") as f:
+        f.write("\n".join(md))
+    print("gen-results: results/exits.json, results/exits.md, "
+          + ", ".join(f"results/exits-{h}.png" for h in data), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

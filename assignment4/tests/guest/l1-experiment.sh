@@ -1,0 +1,18 @@
+#!/bin/sh
+# (in L1) One run of the experiment: L1's kvm:kvm_exit histogram counts every
+# exit of the L2 VM until L2's marked 0x4FFFFFFF query; L2 runs
+# l2-experiment.sh.  Lines for tests/experiment.sh: "param", "kernel",
+# "l2 ..." (L2's output), "hist REASON COUNT", "hits N dropped N".
+T=/sys/kernel/tracing/events/kvm
+if grep -qw svm /proc/cpuinfo; then mod=kvm_amd p=npt; else mod=kvm_intel p=ept; fi
+echo "param $mod.$p $(cat /sys/module/$mod/parameters/$p)"
+echo "kernel $(uname -r)"
+echo 'hist:keys=exit_reason:vals=hitcount:sort=exit_reason' >$T/kvm_exit/trigger
+echo 'disable_hist:kvm:kvm_exit if function == 0x4fffffff && index == 0x5a5a5a5a' >$T/kvm_cpuid/trigger
+l2 -- 'sh /extra/l2-experiment.sh' >/tmp/l2.txt 2>&1
+st=$?
+sed 's/^/l2 /' /tmp/l2.txt
+grep -E '^\{' $T/kvm_exit/hist | sed 's/[{}:]/ /g' | awk '{ print "hist", $2, $4 }'
+echo "hits $(sed -n 's/^ *Hits: *//p' $T/kvm_exit/hist) dropped $(sed -n 's/^ *Dropped: *//p' $T/kvm_exit/hist)"
+dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' | sed 's/^/warn /'
+exit $st
