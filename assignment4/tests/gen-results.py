@@ -189,6 +189,26 @@ def section(host, runs):
     return out
 
 
+def readme(md):
+    """The results section of README.md: exits.md one heading level down."""
+    path = os.path.join(A4, "README.md")
+    if not os.path.exists(path):
+        return
+    body = []
+    for line in md[2:]:
+        if line.startswith("#"):
+            line = "#" + line
+        line = re.sub(r"!\[([^]]*)\]\((exits-\w+\.png)\)", r"![\1](results/\2)", line)
+        body.append(line)
+    with open(path) as f:
+        text = f.read()
+    begin = text.index("<!-- results:begin")
+    begin = text.index("\n", begin) + 1
+    end = text.index("<!-- results:end -->")
+    with open(path, "w") as f:
+        f.write(text[:begin] + "\n".join(body).strip() + "\n" + text[end:])
+
+
 def main():
     runs_dir = os.path.join(RES, "runs")
     data = {}
@@ -213,8 +233,9 @@ def main():
         if host in data:
             md += section(host, data[host])
     with open(os.path.join(RES, "exits.md"), "w") as f:
-        f.write("\n".join(md))
-    print("gen-results: results/exits.json, results/exits.md, "
+        f.write("\n".join(md) + "\n")
+    readme(md)
+    print("gen-results: README.md results section, results/exits.json, results/exits.md, "
           + ", ".join(f"results/exits-{h}.png" for h in data), file=sys.stderr)
 
 

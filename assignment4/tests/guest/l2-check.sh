@@ -24,7 +24,7 @@ t $? "0x4FFFFFFD, CPUID: EAX=EDX=0, cycles grow with CPUID exits ($c1 -> $c2)"
 # between the total of this sample and the total of the next one.
 $X --json >/tmp/a.json && $X --json >/tmp/b.json
 awk '
-	function field(s, k,   m) { m = s; sub(".*\"" k "\":", "", m); sub("[,}].*", "", m); return m }
+	function field(s, k,   m) { m = s; sub("\"counts\".*", "", m); sub(".*\"" k "\":", "", m); sub("[,}].*", "", m); return m }
 	function block(s, k,   m) { m = s; sub(".*\"" k "\":\\{", "", m); sub("\\}.*", "", m); return m }
 	FNR == 1 && NR == 1 { c0 = field($0, "cycles"); n = split(block($0, "cycles_by_reason"), a, ",")
 		for (i = 1; i <= n; i++) { split(a[i], kv, ":"); sum += kv[2] } }
