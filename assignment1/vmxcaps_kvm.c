@@ -22,6 +22,8 @@ static const char *const kvm_names[VMXCAPS_NR_CTLS] = {
 	[VMXCAPS_CTL_EXIT2] = NULL,
 };
 
+#define KVM_STATS_GLOB	"/sys/kernel/debug/kvm/*-*/vcpu0/exit_stats"
+
 struct kvm_ctls {
 	bool have[VMXCAPS_NR_CTLS];
 	u64 kvm[VMXCAPS_NR_CTLS], live[VMXCAPS_NR_CTLS];
@@ -37,9 +39,8 @@ static int kvm_stats_path(char *path, size_t len, char *err, size_t errlen)
 		snprintf(path, len, "%s", env);
 		return VMXCAPS_EXIT_OK;
 	}
-	if (glob("/sys/kernel/debug/kvm/*-*/vcpu0/exit_stats", 0, NULL, &gl)) {
-		snprintf(err, errlen, "no /sys/kernel/debug/kvm/*/vcpu0/exit_stats: --kvm needs a running VM "
-			 "under KVM built from assignment3/kvm.diff, debugfs mounted, and root");
+	if (glob(KVM_STATS_GLOB, 0, NULL, &gl)) {
+		snprintf(err, errlen, "%s", "no " KVM_STATS_GLOB ": --kvm needs a running VM under KVM built from assignment3/kvm.diff, debugfs mounted, and root");
 		return VMXCAPS_EXIT_NOREAD;
 	}
 	snprintf(path, len, "%s", gl.gl_pathv[0]);
@@ -62,7 +63,8 @@ static int kvm_ctls_read(const char *path, struct kvm_ctls *k, char *err, size_t
 	while (fgets(line, sizeof(line), f)) {
 		if (!strcmp(line, "isa svm\n")) {
 			fclose(f);
-			snprintf(err, errlen, "%s: the VM runs on SVM, which has no VMX controls", path);
+			snprintf(err, errlen, "%s: the VM runs on SVM, which has no VMX controls",
+				 path);
 			return VMXCAPS_EXIT_NOVMX;
 		}
 		if (sscanf(line, "control %15s kvm %llx live %llx", name, &kv, &lv) != 3)
@@ -101,8 +103,10 @@ int vmxcaps_kvm_print(FILE *out, const struct vmxcaps_msrs *m, char *err, size_t
 		ret = kvm_ctls_read(path, &k, err, errlen);
 	if (ret != VMXCAPS_EXIT_OK)
 		return ret;
-	fprintf(out, "# %s: kvm = what KVM uses (vmcs_config), live = this vCPU's VMCS (vmcs01)\n", path);
-	fprintf(out, "%-5s %-4s %-40s %-10s %-3s %s\n", "group", "bit", "name", "cpu", "kvm", "live");
+	fprintf(out, "# %s: kvm = what KVM uses (vmcs_config), live = this vCPU's VMCS (vmcs01)\n",
+		path);
+	fprintf(out, "%-5s %-4s %-40s %-10s %-3s %s\n",
+		"group", "bit", "name", "cpu", "kvm", "live");
 	for (c = 0; c < VMXCAPS_NR_CTLS; c++) {
 		if (!k.have[c] || !vmxcaps_ctl_exists(m, c))
 			continue;
@@ -116,9 +120,10 @@ int vmxcaps_kvm_print(FILE *out, const struct vmxcaps_msrs *m, char *err, size_t
 			wrong = known && ((b.setting == VMXCAPS_MUST_BE_0 && (kb || lb)) ||
 					  (b.setting == VMXCAPS_MUST_BE_1 && (!kb || !lb)));
 			bad += wrong;
-			fprintf(out, "%-5s %4u %-40s %-10s %-3d %d%s\n", vmxcaps_ctls[c].key, bit,
-				known ? b.name : "unknown",
-				known ? vmxcaps_setting_name(b.setting) : "?", kb, lb, wrong ? " !" : "");
+			fprintf(out, "%-5s %4u %-40s %-10s %-3d %d%s\n",
+				vmxcaps_ctls[c].key, bit, known ? b.name : "unknown",
+				known ? vmxcaps_setting_name(b.setting) : "?",
+				kb, lb, wrong ? " !" : "");
 		}
 	}
 	if (bad)

@@ -153,7 +153,8 @@ int main(int argc, char **argv)
 		case 'd':
 		case 'k':
 			if (have_fmt)
-				return usage_error("%s", "--json, --dump and --kvm exclude each other");
+				return usage_error("%s",
+						   "--json, --dump and --kvm exclude each other");
 			have_fmt = true;
 			fmt = opt == 'j' ? FMT_JSON : opt == 'd' ? FMT_DUMP : FMT_KVM;
 			break;

@@ -669,6 +669,10 @@ static void test_bochs(void)
  * 0x04006172 (bits 15, 16 default1), PROCBASED2 allowed-1 0x02177fff,
  * EPT_VPID_CAP 0x00000f0106334141.
  */
+#define FB(name) field(m, VMXCAPS_FG_BASIC, name)
+#define FM(name) field(m, VMXCAPS_FG_MISC, name)
+#define FE(name) field(m, VMXCAPS_FG_EPT_VPID, name)
+
 static void test_bochs_skylake(void)
 {
 	struct vmxcaps_set set;
@@ -681,18 +685,18 @@ static void test_bochs_skylake(void)
 	if (!ok(load("bochs-corei7_skylake_x.msr", &set), "skylake_x dump loads"))
 		return;
 	m = &set.cpu[0].m;
-	ok(field(m, VMXCAPS_FG_BASIC, "revision") == 0x2b, "skylake_x: VMCS revision 0x2b");
-	ok(field(m, VMXCAPS_FG_BASIC, "vmcs_size") == 4096, "skylake_x: VMCS region 4096 bytes (bits 44:32)");
-	ok(field(m, VMXCAPS_FG_BASIC, "memory_type") == 6, "skylake_x: VMCS memory type 6 (WB)");
-	ok(field(m, VMXCAPS_FG_BASIC, "ins_outs_info") == 1 && field(m, VMXCAPS_FG_BASIC, "true_ctls") == 1,
+	ok(FB("revision") == 0x2b, "skylake_x: VMCS revision 0x2b");
+	ok(FB("vmcs_size") == 4096, "skylake_x: VMCS region 4096 bytes (bits 44:32)");
+	ok(FB("memory_type") == 6, "skylake_x: VMCS memory type 6 (WB)");
+	ok(FB("ins_outs_info") == 1 && FB("true_ctls") == 1,
 	   "skylake_x: BASIC bits 54 and 55 set");
-	ok(field(m, VMXCAPS_FG_MISC, "preemption_timer_shift") == 0, "skylake_x: preemption timer shift 0");
-	ok(field(m, VMXCAPS_FG_MISC, "store_efer_lma") == 1 && field(m, VMXCAPS_FG_MISC, "activity_hlt") == 1 &&
-	   field(m, VMXCAPS_FG_MISC, "activity_shutdown") == 1 &&
-	   field(m, VMXCAPS_FG_MISC, "activity_wait_for_sipi") == 1,
+	ok(FM("preemption_timer_shift") == 0, "skylake_x: preemption timer shift 0");
+	ok(FM("store_efer_lma") == 1 && FM("activity_hlt") == 1 &&
+	   FM("activity_shutdown") == 1 &&
+	   FM("activity_wait_for_sipi") == 1,
 	   "skylake_x: MISC bits 5-8 (LMA store, HLT, shutdown, wait-for-SIPI)");
-	ok(field(m, VMXCAPS_FG_MISC, "cr3_targets") == 4, "skylake_x: 4 CR3 targets (bits 24:16)");
-	ok(field(m, VMXCAPS_FG_MISC, "vmwrite_any_field") == 1 && field(m, VMXCAPS_FG_MISC, "inject_zero_length") == 1,
+	ok(FM("cr3_targets") == 4, "skylake_x: 4 CR3 targets (bits 24:16)");
+	ok(FM("vmwrite_any_field") == 1 && FM("inject_zero_length") == 1,
 	   "skylake_x: MISC bits 29, 30");
 	ok(ctl_is(m, VMXCAPS_CTL_PIN, 0, "external_interrupt_exiting", VMXCAPS_EITHER, false),
 	   "skylake_x: pin bit 0 either");
@@ -711,17 +715,22 @@ static void test_bochs_skylake(void)
 	   "skylake_x: EPT, VPID, unrestricted guest, PML, TSC scaling allowed");
 	ok(ctl_is(m, VMXCAPS_CTL_PROC2, 15, "enable_encls_exiting", VMXCAPS_MUST_BE_0, false),
 	   "skylake_x: proc2 bit 15 (ENCLS exiting) must-be-0");
-	ok(!vmxcaps_ctl_exists(m, VMXCAPS_CTL_PROC3), "skylake_x: no tertiary controls (proc bit 17 clear)");
-	ok(field(m, VMXCAPS_FG_EPT_VPID, "ept_page_walk_4") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_page_walk_5") == 0 &&
-	   field(m, VMXCAPS_FG_EPT_VPID, "ept_memtype_uc") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_memtype_wb") == 1 &&
-	   field(m, VMXCAPS_FG_EPT_VPID, "ept_2mb_pages") == 1 && field(m, VMXCAPS_FG_EPT_VPID, "ept_1gb_pages") == 1 &&
-	   field(m, VMXCAPS_FG_EPT_VPID, "ept_accessed_dirty") == 1,
+	ok(!vmxcaps_ctl_exists(m, VMXCAPS_CTL_PROC3),
+	   "skylake_x: no tertiary controls (proc bit 17 clear)");
+	ok(FE("ept_page_walk_4") == 1 && FE("ept_page_walk_5") == 0 &&
+	   FE("ept_memtype_uc") == 1 && FE("ept_memtype_wb") == 1 &&
+	   FE("ept_2mb_pages") == 1 && FE("ept_1gb_pages") == 1 &&
+	   FE("ept_accessed_dirty") == 1,
 	   "skylake_x: EPT 4-level walk, UC/WB, 2M/1G pages, A/D flags");
-	ok(field(m, VMXCAPS_FG_EPT_VPID, "invvpid") == 1 &&
-	   field(m, VMXCAPS_FG_EPT_VPID, "invvpid_single_context_retaining_globals") == 1,
+	ok(FE("invvpid") == 1 &&
+	   FE("invvpid_single_context_retaining_globals") == 1,
 	   "skylake_x: INVVPID with all four types (bits 32, 40-43)");
 	vmxcaps_set_free(&set);
 }
+
+#undef FB
+#undef FM
+#undef FE
 
 /*
  * --kvm: the Skylake-X dump beside a KVM's controls in the format of
@@ -730,29 +739,32 @@ static void test_bochs_skylake(void)
  * vmcs_config, 0 in this vCPU's VMCS; exec 0xb5a06dfa: bit 7 HLT set, bit
  * 12 RDTSC clear).
  */
+#define SKX "--from dumps/bochs-corei7_skylake_x.msr"
+
 static void test_kvm(void)
 {
 	struct buf o = { 0 };
 	int rc;
 
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-vmx.txt %s --from dumps/bochs-corei7_skylake_x.msr --kvm", cli);
+	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-vmx.txt %s " SKX " --kvm", cli);
 	ok(rc == 0, "--kvm exits 0");
 	ok(has_line(o.s, "pin 6 activate_vmx_preemption_timer either 1 0"),
 	   "--kvm: pin bit 6 allowed, set by KVM, clear in the live VMCS");
 	ok(has_line(o.s, "proc 7 hlt_exiting either 1 1"), "--kvm: HLT exiting on");
 	ok(has_line(o.s, "proc 12 rdtsc_exiting either 0 0"), "--kvm: RDTSC exiting off");
 	ok(has_line(o.s, "proc2 1 enable_ept either 1 1"), "--kvm: EPT on");
-	ok(has_line(o.s, "proc2 17 enable_pml either 1 0"), "--kvm: PML in vmcs_config, off in the vCPU");
+	ok(has_line(o.s, "proc2 17 enable_pml either 1 0"),
+	   "--kvm: PML in vmcs_config, off in the vCPU");
 	ok(!strstr(o.s, " !"), "--kvm: no contradiction when KVM obeys the CPU");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-wrong.txt %s --from dumps/bochs-corei7_skylake_x.msr --kvm", cli);
+	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-wrong.txt %s " SKX " --kvm", cli);
 	ok(rc == 0 && has_line(o.s, "pin 7 process_posted_interrupts must-be-0 1 1 !") &&
 	   has_line(o.s, "# 1 bits contradict what the CPU allows (marked !)"),
 	   "--kvm: a bit KVM sets against must-be-0 is marked");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-svm.txt %s --from dumps/bochs-corei7_skylake_x.msr --kvm", cli);
+	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-svm.txt %s " SKX " --kvm", cli);
 	ok(rc == 3 && strstr(o.s, "SVM"), "--kvm on an SVM VM's file: exit 3, says SVM");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/none.txt %s --from dumps/bochs-corei7_skylake_x.msr --kvm", cli);
+	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/none.txt %s " SKX " --kvm", cli);
 	ok(rc == 4 && strstr(o.s, "kvm/none.txt"), "--kvm without the file: exit 4, names it");
-	rc = run(&o, "%s --from dumps/bochs-corei7_skylake_x.msr --kvm --json", cli);
+	rc = run(&o, "%s " SKX " --kvm --json", cli);
 	ok(rc == 2, "--kvm with --json: usage error");
 	free(o.s);
 }
