@@ -17,13 +17,6 @@
 #include "format.h"
 #include "../common/kvm_exit_stats.h"
 
-/* Until common/kvm_exit_stats.h carries them (assignment 4's ABI). */
-#ifndef KVM_EXIT_STATS_LEAF_REASON_CYCLES
-#define KVM_EXIT_STATS_LEAF_REASON_CYCLES	0x4FFFFFFDu
-#endif
-#ifndef KVM_EXIT_STATS_F_REASON_CYCLES
-#define KVM_EXIT_STATS_F_REASON_CYCLES		(1u << 18)
-#endif
 
 static double clock__now(void)
 {

@@ -9,9 +9,13 @@
  *             architecture does not define: EAX = EBX = ECX = 0,
  *             EDX = 0xFFFFFFFF.  Defined but ruled out by the controls KVM
  *             programs: all zeros.  (Assignment 3 only.)
+ * 0x4FFFFFFD  in: ECX = exit reason.  EBX:ECX = TSC cycles spent handling
+ *             exits of that reason (high:low), EAX = EDX = 0; undefined
+ *             reasons as for 0x4FFFFFFE.  (Assignment 4 only.)
  * 0x4FFFFFFC  EAX bits 7:0 ABI version, 15:8 ISA (1 VMX, 2 SVM), bit 16
  *             0x4FFFFFFE present, bit 17 host-wide scope (module parameter
- *             kvm.exit_stats_host_wide); EBX, ECX, EDX = "KVMExitStats".
+ *             kvm.exit_stats_host_wide), bit 18 0x4FFFFFFD present;
+ *             EBX, ECX, EDX = "KVMExitStats".
  *             Stock KVM answers zeros.
  */
 #ifndef KVM_EXIT_STATS_H
@@ -19,6 +23,7 @@
 
 #define KVM_EXIT_STATS_LEAF_TOTAL	0x4FFFFFFFu
 #define KVM_EXIT_STATS_LEAF_REASON	0x4FFFFFFEu
+#define KVM_EXIT_STATS_LEAF_REASON_CYCLES	0x4FFFFFFDu
 #define KVM_EXIT_STATS_LEAF_INFO	0x4FFFFFFCu
 
 #define KVM_EXIT_STATS_ABI_VERSION	1u
@@ -26,6 +31,7 @@
 #define KVM_EXIT_STATS_ISA_SVM		2u
 #define KVM_EXIT_STATS_F_REASONS	(1u << 16)
 #define KVM_EXIT_STATS_F_HOST_WIDE	(1u << 17)
+#define KVM_EXIT_STATS_F_REASON_CYCLES	(1u << 18)
 #define KVM_EXIT_STATS_UNDEFINED	0xFFFFFFFFu
 
 /* EBX, ECX, EDX of 0x4FFFFFFC, little-endian ASCII "KVMExitStats" */

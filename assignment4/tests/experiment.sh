@@ -7,6 +7,7 @@
 # while L1's kvm:kvm_exit histogram counts the same VM up to the marked last
 # query.  Each run goes to results/runs/HOST-MODE.json; then
 # tests/gen-results.py merges them into results/exits.json, exits.md, charts.
+# RESULTS=DIR writes there instead of results/ (and leaves README.md alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hosts=("$@")
@@ -14,20 +15,21 @@ hosts=("$@")
 for h in "${hosts[@]}"; do
 	case "$h" in vmx | svm) ;; *) echo "experiment: unknown host '$h' (vmx or svm)" >&2; exit 2 ;; esac
 done
-mods=$(../common/lab/kvm-build --diff kvm.diff) # built once, cached by the lab
+../common/lab/kvm-build --diff kvm.diff >/dev/null # built once here, cached by the lab
 make -s build/exitstat
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp build/exitstat tests/guest/l1-experiment.sh tests/guest/l2-experiment.sh "$stage/"
 printf '%s\n' "${WORKLOAD:-}" >"$stage/workload"
 [ -n "${WORKLOAD:-}" ] || : >"$stage/workload"
-mkdir -p results/runs
+res=${RESULTS:-results}
+mkdir -p "$res/runs"
 for h in "${hosts[@]}"; do
 	if [ "$h" = vmx ]; then p=ept l0="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null)"
 	else p=npt l0="QEMU $(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) TCG"; fi
 	for v in 1 0; do
 		mode=${p}_$([ "$v" = 1 ] && echo on || echo off)
-		out=results/runs/$h-$mode.txt
+		out=$res/runs/$h-$mode.txt
 		echo "experiment: $h $mode ($p=$v), L1 + L2 in the lab" >&2
 		t0=$(date +%s)
 		set +e
@@ -38,8 +40,8 @@ for h in "${hosts[@]}"; do
 		[ "$st" = 0 ] || { tail -n 20 "$out.tmp" "$out.log" >&2; echo "experiment: $h $mode failed ($st)" >&2; exit 1; }
 		mv "$out.tmp" "$out"
 		python3 tests/run-to-json.py "$out" --host "$h" --mode "$mode" --param "$p=$v" \
-			--l0 "$l0" --workload "${WORKLOAD:-}" --wall $(($(date +%s) - t0)) >"results/runs/$h-$mode.json"
+			--l0 "$l0" --workload "${WORKLOAD:-}" --wall $(($(date +%s) - t0)) >"$res/runs/$h-$mode.json"
 		echo "experiment: $h $mode done in $(($(date +%s) - t0)) s" >&2
 	done
 done
-python3 tests/gen-results.py
+python3 tests/gen-results.py "$res"

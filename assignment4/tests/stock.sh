@@ -4,7 +4,7 @@
 # exit statistics (CPUID 0x4FFFFFFC without the signature).  TAP.
 set -uo pipefail
 host=${1:-svm}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 make -s build/exitstat || exit 1
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

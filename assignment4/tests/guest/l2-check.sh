@@ -6,12 +6,14 @@ t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $
 X=/extra/exitstat
 if grep -qw svm /proc/cpuinfo; then undef=0xa7 cpuid=0x72 rdtsc=0x6e; else undef=35 cpuid=10 rdtsc=16; fi
 hex() { printf '%d' "$1"; }
+# exitstat --reason echoes ECX as C's %#x
+ux=$(printf '0x%x' "$undef") rx=$(printf '0x%x' "$rdtsc")
 
 $X --reason $undef >/tmp/r.txt
-grep -q "^CPUID 0x4FFFFFFD ECX=$undef: EAX=0x00000000 EBX=0x00000000 ECX=0x00000000 EDX=0xffffffff" /tmp/r.txt
+grep -q "^CPUID 0x4FFFFFFD ECX=$ux: EAX=0x00000000 EBX=0x00000000 ECX=0x00000000 EDX=0xffffffff" /tmp/r.txt
 t $? "0x4FFFFFFD, undefined reason $undef: EDX=0xFFFFFFFF, the rest 0"
 $X --reason $rdtsc >/tmp/r.txt
-grep -q "^CPUID 0x4FFFFFFD ECX=$rdtsc: EAX=0x00000000 EBX=0x00000000 ECX=0x00000000 EDX=0x00000000" /tmp/r.txt
+grep -q "^CPUID 0x4FFFFFFD ECX=$rx: EAX=0x00000000 EBX=0x00000000 ECX=0x00000000 EDX=0x00000000" /tmp/r.txt
 t $? "0x4FFFFFFD, RDTSC (ruled out by KVM's controls): 0 cycles"
 $X --reason $cpuid >/tmp/r.txt
 c1=$(sed -n 's/^CPUID 0x4FFFFFFD.*EAX=0x00000000 .*EDX=0x00000000 (cycles \([0-9]*\))$/\1/p' /tmp/r.txt)
