@@ -74,17 +74,6 @@ void guest_code(uint64_t arg)
 static struct kvmtest_vm *vm;
 static const struct kvmtest_reasons *rs;
 
-/* Runs to the next ucall, which must be SYNC id. */
-static void sync_expect(struct ucall *uc, uint64_t id)
-{
-	uint64_t cmd = vm__run(vm, uc);
-
-	if (cmd != UCALL_SYNC || uc->args[0] != id)
-		tap__bail("expected SYNC %llu, got ucall %#llx (%llu)",
-			  (unsigned long long)id, (unsigned long long)cmd,
-			  (unsigned long long)uc->args[0]);
-}
-
 int main(void)
 {
 	struct kvmtest_hist ha, hb, hd;
@@ -108,7 +97,7 @@ int main(void)
 		  host_isa == KVMTEST_ISA_SVM ? "SVM" : "VMX", (void *)guest_code);
 
 	/* 0x4FFFFFFC */
-	sync_expect(&uc, S_INFO);
+	vm__sync_expect(vm, &uc, S_INFO);
 	if (uc.args[1] == 0 && uc.args[2] == 0 && uc.args[3] == 0)
 		tap__skip_all("host KVM is stock: CPUID 0x4FFFFFFC has no signature");
 	tap__ok(uc.args[2] == ((uint64_t)KVM_EXIT_STATS_SIG_EBX << 32 | KVM_EXIT_STATS_SIG_ECX) &&
@@ -126,22 +115,22 @@ int main(void)
 		(unsigned long long)uc.args[1]);
 
 	/* 0x4FFFFFFE: answered as stock KVM (zeros) unless bit 16 announces it */
-	sync_expect(&uc, S_REASONS);
+	vm__sync_expect(vm, &uc, S_REASONS);
 	if (!(info_eax & KVM_EXIT_STATS_F_REASONS))
 		tap__ok(uc.args[1] == 0,
 			"0x4FFFFFFE not announced (bit 16 clear): reasons 0..255 answer zeros (or of all: %#llx)",
 			(unsigned long long)uc.args[1]);
 	else
 		tap__skip("0x4FFFFFFE announced (bit 16 set): assignment 3's test covers it");
-	sync_expect(&uc, S_T_OPEN);
+	vm__sync_expect(vm, &uc, S_T_OPEN);
 
 	/* totals against the stat, window by window */
 	for (w = 0; w < WINDOWS; w++) {
 		if (w)
-			sync_expect(&uc, S_T_OPEN);
+			vm__sync_expect(vm, &uc, S_T_OPEN);
 		sa = vm__stat(vm, "exits");
 		hist__read(&ha);
-		sync_expect(&uc, S_T_CLOSE);
+		vm__sync_expect(vm, &uc, S_T_CLOSE);
 		sb = vm__stat(vm, "exits");
 		hist__read(&hb);
 		t = uc.args[1];
@@ -175,10 +164,10 @@ int main(void)
 
 	/* N CPUIDs */
 	for (w = 0; w < WINDOWS; w++) {
-		sync_expect(&uc, S_N_OPEN);
+		vm__sync_expect(vm, &uc, S_N_OPEN);
 		sa = vm__stat(vm, "exits");
 		hist__read(&ha);
-		sync_expect(&uc, S_N_CLOSE);
+		vm__sync_expect(vm, &uc, S_N_CLOSE);
 		sb = vm__stat(vm, "exits");
 		hist__read(&hb);
 		t1 = uc.args[1];

@@ -210,16 +210,6 @@ static char buf[2048];
 
 #define G(sym) (*(__typeof__(sym) *)vm__hva(vm, &(sym)))
 
-static void sync_expect(struct ucall *uc, uint64_t id)
-{
-	uint64_t cmd = vm__run(vm, uc);
-
-	if (cmd != UCALL_SYNC || uc->args[0] != id)
-		tap__bail("expected SYNC %llu, got ucall %#llx (%llu)",
-			  (unsigned long long)id, (unsigned long long)cmd,
-			  (unsigned long long)uc->args[0]);
-}
-
 /* kvm_emulate_wrmsr(): KVM's slow path for a WRMSR exit (the fastpath
  * handles x2APIC ICR writes without it) */
 static int slow_probe;
@@ -244,13 +234,13 @@ static void check_window(unsigned int k, uint32_t reason)
 	uint32_t alt = G(g_alt)[k];
 	struct ucall uc;
 
-	sync_expect(&uc, S_OPEN);
+	vm__sync_expect(vm, &uc, S_OPEN);
 	hist__read(&ha);
 	if (slow_probe)
 		slow0 = kprobe__hits("slow_wrmsr");
 	io0 = vm->io_in + vm->io_out;
 	hlt0 = vm->hlt;
-	sync_expect(&uc, S_CLOSE);
+	vm__sync_expect(vm, &uc, S_CLOSE);
 	hist__read(&hb);
 	hist__delta(&ha, &hb, &hd);
 	tr = hist__count(&hd, reason);
@@ -341,10 +331,10 @@ static void check_sum(void)
 	char late_s[512];
 
 	for (w = 0; w < SUM_WINDOWS; w++) {
-		sync_expect(&uc, S_SUM_OPEN);
+		vm__sync_expect(vm, &uc, S_SUM_OPEN);
 		sa = vm__stat(vm, "exits");
 		hist__read(&ha);
-		sync_expect(&uc, S_SUM_CLOSE);
+		vm__sync_expect(vm, &uc, S_SUM_CLOSE);
 		sb = vm__stat(vm, "exits");
 		hist__read(&hb);
 		hist__delta(&ha, &hb, &hd);
@@ -446,7 +436,7 @@ static void run_main(void)
 	G(g_defined)[k++] = rs->cpuid;
 	G(g_ndefined) = k;
 
-	sync_expect(&uc, S_INFO);
+	vm__sync_expect(vm, &uc, S_INFO);
 	info = uc.args[1];
 	if (uc.args[2] == 0 && uc.args[3] == 0)
 		tap__skip_all("host KVM is stock: CPUID 0x4FFFFFFC has no signature");
@@ -461,7 +451,7 @@ static void run_main(void)
 		KVM_EXIT_STATS_INFO_ISA(info), info);
 	tap__ok(1, "0x4FFFFFFC announces 0x4FFFFFFE (bit 16)");
 
-	sync_expect(&uc, S_HC_RET);
+	vm__sync_expect(vm, &uc, S_HC_RET);
 	tap__ok(uc.args[1] == (uint64_t)-KVM_ENOSYS,
 		"%s of an unknown hypercall returns -KVM_ENOSYS (%#llx)",
 		isa == KVMTEST_ISA_SVM ? "VMMCALL" : "VMCALL", (unsigned long long)uc.args[1]);
@@ -471,7 +461,7 @@ static void run_main(void)
 		check_window(k, G(g_reason)[k]);
 
 	for (i = 0; i < nundef; i++) {
-		sync_expect(&uc, S_UNDEF);
+		vm__sync_expect(vm, &uc, S_UNDEF);
 		tap__ok(!kvmtest__reason_defined(isa, (uint32_t)uc.args[1]) &&
 			uc.args[2] == 0 && uc.args[3] == 0xFFFFFFFF00000000ULL,
 			"undefined reason %#llx: EAX = EBX = ECX = 0, EDX = 0xFFFFFFFF (ebx:eax %#llx edx:ecx %#llx)",
@@ -508,13 +498,13 @@ static void run_fastpath(void)
 
 	vm = vm__create(guest_code, MODE_FASTPATH, KVMTEST_F_IRQCHIP);
 	G(g_fp_reason) = rs->wrmsr;
-	sync_expect(&uc, S_FP_OPEN);
+	vm__sync_expect(vm, &uc, S_FP_OPEN);
 	tap__diag("fastpath VM: in-kernel LAPIC, IA32_APIC_BASE %#llx",
 		  (unsigned long long)uc.args[1]);
 	hist__read(&ha);
 	if (slow_probe)
 		slow0 = kprobe__hits("slow_wrmsr");
-	sync_expect(&uc, S_FP_CLOSE);
+	vm__sync_expect(vm, &uc, S_FP_CLOSE);
 	hist__read(&hb);
 	hist__delta(&ha, &hb, &hd);
 	d = uc.args[2] - uc.args[1];

@@ -539,6 +539,16 @@ static void vm__dump(struct kvmtest_vm *vm, const char *why)
 		tap__diag("%s: rip %#llx rsp %#llx rax %#llx", why, r.rip, r.rsp, r.rax);
 }
 
+void vm__sync_expect(struct kvmtest_vm *vm, struct ucall *uc, uint64_t id)
+{
+	uint64_t cmd = vm__run(vm, uc);
+
+	if (cmd != UCALL_SYNC || uc->args[0] != id)
+		tap__bail("expected SYNC %llu, got ucall %#llx (%llu)",
+			  (unsigned long long)id, (unsigned long long)cmd,
+			  (unsigned long long)uc->args[0]);
+}
+
 uint64_t vm__run(struct kvmtest_vm *vm, struct ucall *uc)
 {
 	struct kvm_run *run = vm->run;

@@ -110,6 +110,8 @@ void vm__destroy(struct kvmtest_vm *vm);
 void *vm__hva(struct kvmtest_vm *vm, const volatile void *guest_addr);
 /* Runs until the next ucall; returns its command. */
 uint64_t vm__run(struct kvmtest_vm *vm, struct ucall *uc);
+/* Runs to the next ucall, which must be GUEST_SYNC(id, ...); bails out otherwise. */
+void vm__sync_expect(struct kvmtest_vm *vm, struct ucall *uc, uint64_t id);
 /* A per-vCPU KVM statistic ("exits", ...) via KVM_GET_STATS_FD. */
 uint64_t vm__stat(struct kvmtest_vm *vm, const char *name);
 
