@@ -12,7 +12,7 @@ case "$(/bin/modinfo -F filename kvm)" in
 esac
 
 # A VM running: the reload must refuse and leave KVM as it is.
-l2 --timeout 300 -- "sleep 600" >/dev/null 2>&1 &
+l2 --timeout 300 --stall 0 -- "sleep 600" >/dev/null 2>&1 &
 for _ in $(seq 120); do
 	ls /sys/kernel/debug/kvm/ 2>/dev/null | grep -q -- - && break
 	sleep 1

@@ -19,6 +19,43 @@ lab_lock() {
 lab_say() { printf 'lab: [%4ds] %s\n' "$(($(date +%s) - LAB_T0))" "$*" >&2; }
 lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
+# lab_kvm_host_usable: can this machine be the `kvm` host, i.e. run L1 under
+# QEMU with -enable-kvm -cpu host and let L1 nest?  A writable /dev/kvm is not
+# enough: a paravirtual KVM (kvm-pvm) offers one on CPUs without VMX or SVM,
+# and QEMU then aborts setting up MSRs.  Prints the reason and returns 1 when
+# not.  LAB_SYSROOT prefixes the paths read (for the rule's own test).
+lab_kvm_host_usable() {
+	local root=${LAB_SYSROOT:-} flag mod nested
+	if [ ! -e "$root/dev/kvm" ]; then
+		echo "no /dev/kvm on this machine"
+		return 1
+	fi
+	if [ ! -w "$root/dev/kvm" ]; then
+		echo "/dev/kvm is not writable (run as root or join group kvm)"
+		return 1
+	fi
+	flag=$(sed -n 's/^flags[[:space:]]*://p' "$root/proc/cpuinfo" 2>/dev/null |
+		grep -m1 -owE 'vmx|svm')
+	case "$flag" in
+	vmx) mod=kvm_intel ;;
+	svm) mod=kvm_amd ;;
+	*)
+		echo "the CPU has neither the vmx nor the svm flag: this /dev/kvm cannot run a nested guest"
+		return 1 ;;
+	esac
+	if [ ! -d "$root/sys/module/$mod" ]; then
+		echo "/dev/kvm is not provided by $mod (not loaded): load it with 'modprobe $mod nested=1'"
+		return 1
+	fi
+	nested=$(cat "$root/sys/module/$mod/parameters/nested" 2>/dev/null)
+	case "$nested" in
+	Y | 1) ;;
+	*)
+		echo "$mod has nested=${nested:-unknown}: reload it with 'modprobe -r $mod && modprobe $mod nested=1'"
+		return 1 ;;
+	esac
+}
+
 # The Debian 6.12 kernel the lab boots: the version of the current
 # linux-source-6.12 package, so that KVM rebuilt from that source matches
 # the image bit for bit.  Security updates retire old versions from the

@@ -25,9 +25,14 @@ expect 2 '--host is required' -- common/lab/run -- true
 expect 1 "unknown host 'arm'" -- common/lab/run --host arm -- true
 expect 1 "diff '/nonexistent.diff' not found" -- common/lab/run --host svm --diff /nonexistent.diff -- true
 expect 2 'no command given' -- common/lab/run --host svm
-if [ ! -e /dev/kvm ]; then
-	expect 1 'needs /dev/kvm' -- common/lab/run --host kvm -- true
+if ! (. common/lab/lib.sh && lab_kvm_host_usable >/dev/null); then
+	expect 1 'cannot run here: .*use --host vmx or --host svm' -- common/lab/run --host kvm -- true
 fi
+# An emulator that cannot start L1 ends the run with its own words.
+for re in '^lab:   qemu-system-x86_64: cannot set up guest memory' \
+	'^lab: error: QEMU TCG EPYC\+SVM exited with status 1 before L1 printed anything'; do
+	expect 1 "$re" -- common/lab/run --host svm --mem 99999999 -- true
+done
 # A diff against a file that does not exist in 6.12, and one whose context
 # does not match: both refused before anything is touched.
 printf -- '--- a/arch/x86/kvm/nonexistent.c\n+++ b/arch/x86/kvm/nonexistent.c\n@@ -1 +1 @@\n-a\n+b\n' >"$tmp/missing.diff"
