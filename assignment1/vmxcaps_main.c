@@ -22,13 +22,16 @@ enum format { FMT_TEXT, FMT_JSON, FMT_DUMP, FMT_KVM };
 static const char usage[] =
 "Usage: vmxcaps [--module | --from FILE] [--cpu N] [--json | --dump | --kvm]\n"
 "Decode the Intel VMX capability MSRs (IA32_FEATURE_CONTROL, 0x480-0x493).\n"
+"Intel VMX only: an AMD CPU (SVM) has none of them, but --from decodes a dump\n"
+"taken on an Intel CPU anywhere.\n"
 "\n"
 "Sources (default: /dev/cpu/N/msr of every online CPU; needs root and\n"
 "'modprobe msr'):\n"
 "  --module       read " VMXCAPS_DEBUGFS_PATH " of vmxcaps.ko\n"
 "                 (the VMXCAPS_DEBUGFS environment variable overrides the path)\n"
 "  --from FILE    read a dump: '0xINDEX 0xVALUE' lines, '#' comments, and\n"
-"                 'cpu N' lines that start a CPU (none: everything is CPU 0)\n"
+"                 'cpu N' lines that start a CPU (none: everything is CPU 0);\n"
+"                 FILE '-' is standard input\n"
 "Output (default: text, the same lines vmxcaps.ko logs):\n"
 "  --cpu N        only CPU N (default: the lowest CPU, then one line per MSR\n"
 "                 in which another CPU differs from it)\n"
@@ -45,9 +48,15 @@ static const char usage[] =
 "  1  bad input: malformed dump line, unknown or duplicate MSR, missing\n"
 "     required MSR, unreadable --from file\n"
 "  2  usage error (bad option, unknown --cpu)\n"
-"  3  no VMX: CPUID.1:ECX[5] is 0, or firmware disabled VMX in\n"
+"  3  no VMX: CPUID.1:ECX[5] is 0 (an AMD CPU, a VM without nested\n"
+"     virtualization, a CPU without VT-x), or firmware disabled VMX in\n"
 "     IA32_FEATURE_CONTROL\n"
-"  4  cannot read the MSRs: no msr driver, not root, module not loaded\n";
+"  4  cannot read the MSRs: no msr driver, not root, module not loaded\n"
+"\n"
+"Examples:\n"
+"  sudo modprobe msr && sudo vmxcaps        this machine's CPUs\n"
+"  vmxcaps --from tests/dumps/full.msr --json\n"
+"  ssh intel-box 'sudo vmxcaps --dump' | vmxcaps --from -\n";
 
 static __printf(2, 3) void print_line(void *ctx, const char *fmt, ...)
 {

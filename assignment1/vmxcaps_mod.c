@@ -104,7 +104,12 @@ static int __init vmxcaps_init(void)
 	 * firmware disabled VMX, and that case deserves its own message.
 	 */
 	if (!(cpuid_ecx(1) & VMXCAPS_CPUID1_ECX_VMX)) {
-		pr_info("CPU has no VMX (CPUID.1:ECX[5] is 0); in a VM, enable nested virtualization\n");
+		/* no setting gives an AMD CPU VMX, nested or not */
+		if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+		    boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
+			pr_info("AMD CPU (SVM rather than VMX): vmxcaps decodes Intel VMX capability MSRs only\n");
+		else
+			pr_info("CPU has no VMX (CPUID.1:ECX[5] is 0); in a VM, enable nested virtualization\n");
 		return -ENODEV;
 	}
 

@@ -92,5 +92,7 @@ enum vmxcaps_slot {
 
 /* CPUID.1:ECX bit that enumerates VMX */
 #define VMXCAPS_CPUID1_ECX_VMX		BIT(5)
+/* CPUID.1:ECX bit a hypervisor sets for its guests */
+#define VMXCAPS_CPUID1_ECX_HYPERVISOR	BIT(31)
 
 #endif /* VMXCAPS_MSR_H */

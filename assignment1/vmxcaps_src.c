@@ -261,9 +261,13 @@ int vmxcaps_validate(const struct vmxcaps_set *set, const char *name,
 int vmxcaps_load_file(const char *path, struct vmxcaps_set *set,
 		      char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	int ret;
 
+	/* a dump piped from another machine: ssh host vmxcaps --dump | ... */
+	if (!strcmp(path, "-"))
+		return vmxcaps_parse(stdin, "stdin", set, err, errlen);
+	f = fopen(path, "r");
 	if (!f) {
 		fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return VMXCAPS_EXIT_DATA;
@@ -347,13 +351,40 @@ static int online_cpus(unsigned char *map, unsigned int max)
 	return n;
 }
 
-static bool has_vmx_cpuid(void)
+/* CPUID.1:ECX[5]; also the vendor and CPUID.1:ECX[31] for the message. */
+static bool has_vmx_cpuid(char vendor[13], bool *hypervisor)
 {
 	unsigned int a, b, c, d;
 
+	vendor[0] = '\0';
+	*hypervisor = false;
+	if (!__get_cpuid(0, &a, &b, &c, &d))
+		return false;
+	memcpy(vendor, &b, 4);
+	memcpy(vendor + 4, &d, 4);
+	memcpy(vendor + 8, &c, 4);
+	vendor[12] = '\0';
 	if (!__get_cpuid(1, &a, &b, &c, &d))
 		return false;
+	*hypervisor = c & VMXCAPS_CPUID1_ECX_HYPERVISOR;
 	return c & VMXCAPS_CPUID1_ECX_VMX;
+}
+
+int vmxcaps_no_vmx(const char *vendor, bool hypervisor, char *err,
+		   size_t errlen)
+{
+	/* No setting gives an AMD CPU VMX: nested SVM would not help either. */
+	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+		fail(err, errlen,
+		     "this is an AMD CPU (%s, SVM rather than VMX): vmxcaps decodes Intel VMX capability MSRs only; decode a dump taken on an Intel CPU with --from FILE",
+		     vendor);
+	else if (hypervisor)
+		fail(err, errlen,
+		     "this CPU has no VMX (CPUID.1:ECX[5] is 0) and runs under a hypervisor: enable nested virtualization (KVM: kvm_intel nested=1 and a vCPU with vmx, e.g. -cpu host), or decode a dump with --from FILE");
+	else
+		fail(err, errlen,
+		     "this CPU has no VMX (CPUID.1:ECX[5] is 0): the processor does not implement VT-x; decode a dump with --from FILE");
+	return VMXCAPS_EXIT_NOVMX;
 }
 
 static int open_error(const char *path, int e, char *err, size_t errlen)
@@ -383,14 +414,13 @@ int vmxcaps_load_local(struct vmxcaps_set *set, char *err, size_t errlen)
 	struct vmxcaps_cpu *c;
 	unsigned int cpu;
 	char path[64];
+	char vendor[13];
+	bool hypervisor;
 	u32 bad = 0;
 	int fd, e;
 
-	if (!has_vmx_cpuid()) {
-		fail(err, errlen,
-		     "this CPU has no VMX (CPUID.1:ECX[5] is 0); in a VM enable nested virtualization, or decode a dump with --from FILE");
-		return VMXCAPS_EXIT_NOVMX;
-	}
+	if (!has_vmx_cpuid(vendor, &hypervisor))
+		return vmxcaps_no_vmx(vendor, hypervisor, err, errlen);
 	if (online_cpus(map, sizeof(map)) <= 0) {
 		fail(err, errlen,
 		     "cannot find the online CPUs in /sys/devices/system/cpu/online; mount sysfs ('mount -t sysfs none /sys')");

@@ -42,10 +42,16 @@ const struct vmxcaps_cpu *vmxcaps_set_find(const struct vmxcaps_set *set,
  */
 int vmxcaps_parse(FILE *f, const char *name, struct vmxcaps_set *set,
 		  char *err, size_t errlen);
+/* path "-": standard input, named "stdin" in messages */
 int vmxcaps_load_file(const char *path, struct vmxcaps_set *set,
 		      char *err, size_t errlen);
 int vmxcaps_load_module(struct vmxcaps_set *set, char *err, size_t errlen);
 int vmxcaps_load_local(struct vmxcaps_set *set, char *err, size_t errlen);
+/*
+ * VMXCAPS_EXIT_NOVMX and the advice for a CPU without VMX, by its CPUID.0
+ * vendor string and CPUID.1:ECX[31] (under a hypervisor).
+ */
+int vmxcaps_no_vmx(const char *vendor, bool hypervisor, char *err, size_t errlen);
 /* Required MSRs present, VMX not disabled by firmware. */
 int vmxcaps_validate(const struct vmxcaps_set *set, const char *name,
 		     char *err, size_t errlen);

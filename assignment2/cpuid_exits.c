@@ -7,12 +7,45 @@
  *   cpuid_exits             the registers and what they mean (the original test program)
  *   cpuid_exits --check     TAP conformance checks of the leaves
  *   cpuid_exits --snapshot  the marked query at which L1's tracer stops
+ *
+ * Options, messages and exit codes as in common/guest_cli.h; see --help.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/guest_cli.h"
 #include "../common/kvm_exit_stats.h"
+
+static const char usage[] =
+"Usage: cpuid_exits [--check | --snapshot]\n"
+"\n"
+"Ask the KVM below, from inside its guest, how many VM exits this VM caused\n"
+"and how many TSC cycles KVM spent handling them: CPUID 0x4FFFFFFF of\n"
+"assignment2/kvm.diff (EDX:EAX: exits, EBX:ECX: cycles), after checking the\n"
+"'KVMExitStats' signature of CPUID 0x4FFFFFFC.  Without an option it prints\n"
+"the four registers and the two totals.\n"
+"\n"
+"Options:\n"
+"  --check       TAP conformance checks of the leaves: signature, ABI version,\n"
+"                ISA, scope, 1000 CPUIDs counted, cycles grow, 0x4FFFFFFE left\n"
+"                to stock KVM\n"
+"  --snapshot    one query with ECX = 0x5a5a5a5a, the mark at which L1's\n"
+"                kvm:kvm_exit histogram stops: 'snapshot total N cycles C'\n"
+"  -h, --help    this text\n"
+"\n"
+"Exit status:\n"
+"  0  success; with --check, every check passed\n"
+"  1  no KVM exit statistics here (CPUID 0x4FFFFFFC without the signature:\n"
+"     stock KVM, another hypervisor, bare metal); with --check, a check failed\n"
+"  2  bad option\n"
+"\n"
+"Examples:\n"
+"  cpuid_exits                  exits and exit-handling cycles of this VM so far\n"
+"  cpuid_exits --check          does the KVM below follow the ABI? (TAP)\n"
+"  cpuid_exits --snapshot       the total the lab's exits-referee compares with L1's trace\n";
+
+enum mode { MODE_SHOW, MODE_CHECK, MODE_SNAPSHOT };
 
 static int ntests, nfailed;
 
@@ -45,8 +78,10 @@ static int check(void)
 	ok(kvm_exit_stats_present(NULL), "0x4FFFFFFC answers the signature KVMExitStats");
 	ok(KVM_EXIT_STATS_INFO_VERSION(r.eax) == KVM_EXIT_STATS_ABI_VERSION,
 	   "0x4FFFFFFC ABI version 1");
-	ok(isa == KVM_EXIT_STATS_ISA_VMX || isa == KVM_EXIT_STATS_ISA_SVM,
-	   isa == KVM_EXIT_STATS_ISA_SVM ? "0x4FFFFFFC ISA: SVM" : "0x4FFFFFFC ISA: VMX");
+	snprintf(what, sizeof(what), "0x4FFFFFFC ISA: %s",
+		 isa == KVM_EXIT_STATS_ISA_VMX ? "VMX" :
+		 isa == KVM_EXIT_STATS_ISA_SVM ? "SVM" : "neither VMX (1) nor SVM (2)");
+	ok(isa == KVM_EXIT_STATS_ISA_VMX || isa == KVM_EXIT_STATS_ISA_SVM, what);
 	ok(!(r.eax & KVM_EXIT_STATS_F_HOST_WIDE), "scope: this VM (host-wide flag clear)");
 
 	t0 = total(0, &c0);
@@ -73,23 +108,65 @@ static int check(void)
 	return nfailed ? 1 : 0;
 }
 
+/* All of argv first: a bad option must not depend on the host. */
+static int parse(int argc, char **argv, enum mode *mode, int *help, char *err,
+		 size_t errlen)
+{
+	static const struct option opts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "snapshot", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, check = 0, snapshot = 0;
+
+	*help = 0;
+	optind = 0;
+	while ((opt = guest_cli_getopt(argc, argv, "+:h", opts, err, errlen)) != -1) {
+		switch (opt) {
+		case 'c':
+			check = 1;
+			break;
+		case 's':
+			snapshot = 1;
+			break;
+		case 'h':
+			*help = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc)
+		return guest_cli_fail(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (*help)
+		return 0;
+	if (check && snapshot)
+		return guest_cli_fail(err, errlen, "--check and --snapshot exclude each other");
+	*mode = check ? MODE_CHECK : snapshot ? MODE_SNAPSHOT : MODE_SHOW;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct kvm_exit_stats_regs r;
 	unsigned long long cycles, exits;
+	char err[GUEST_CLI_ERRLEN];
+	enum mode mode = MODE_SHOW;
+	int help;
 
-	if (argc > 1 && !strcmp(argv[1], "--check"))
+	if (parse(argc, argv, &mode, &help, err, sizeof(err)))
+		return guest_cli_usage_error("cpuid_exits", err);
+	if (help) {
+		fputs(usage, stdout);
+		return GUEST_CLI_EXIT_OK;
+	}
+	/* --check too: without the signature every check fails, for one reason. */
+	if (!kvm_exit_stats_present(NULL))
+		return guest_cli_no_stats("cpuid_exits", "assignment2/kvm.diff");
+	if (mode == MODE_CHECK)
 		return check();
-	if (argc > 1 && strcmp(argv[1], "--snapshot")) {
-		fprintf(stderr, "usage: cpuid_exits [--check | --snapshot]\n");
-		return 2;
-	}
-	if (!kvm_exit_stats_present(NULL)) {
-		fprintf(stderr, "cpuid_exits: the hypervisor below does not answer CPUID 0x4FFFFFFC with 'KVMExitStats':\n"
-			"  run this in a guest of KVM built from assignment2/kvm.diff (make reload-kvm DIFF=assignment2/kvm.diff)\n");
-		return 1;
-	}
-	if (argc > 1) {
+	if (mode == MODE_SNAPSHOT) {
 		exits = total(KVM_EXIT_STATS_TRACE_MARK, &cycles);
 		printf("snapshot total %llu cycles %llu\n", exits, cycles);
 		return 0;

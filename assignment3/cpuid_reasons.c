@@ -8,14 +8,52 @@
  *   cpuid_reasons --reason N   the four registers of one query (the original test program)
  *   cpuid_reasons --check      TAP conformance checks, 100k+ ECX values fuzzed
  *   cpuid_reasons --snapshot   the marked query L1's tracer stops at, then every reason
+ *
+ * Options, messages and exit codes as in common/guest_cli.h; see --help.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/guest_cli.h"
 #include "../common/kvm_exit_stats.h"
 #include "../common/exit-reasons/vmx_exit_reasons.h"
 #include "../common/exit-reasons/svm_exit_codes.h"
+
+static const char usage[] =
+"Usage: cpuid_reasons [--reason N | --check | --snapshot]\n"
+"\n"
+"Ask the KVM below, from inside its guest, how many VM exits of each exit\n"
+"reason this VM caused: CPUID 0x4FFFFFFE of assignment3/kvm.diff, with ECX =\n"
+"the VMX basic exit reason or the SVM exit code (EBX:EAX: exits), after\n"
+"checking the 'KVMExitStats' signature of CPUID 0x4FFFFFFC.  Without an\n"
+"option it prints every reason the architecture defines with its count.\n"
+"\n"
+"Options:\n"
+"  --reason N    the four registers of one query with ECX = N (0 to 4294967295,\n"
+"                decimal or 0x hex); a reason the architecture does not define\n"
+"                answers EDX = 0xffffffff\n"
+"  --check       TAP conformance checks: 1000 CPUIDs counted exactly, reasons\n"
+"                KVM rules out, undefined reasons, the sum of all reasons\n"
+"                against the total, 100k+ ECX values fuzzed\n"
+"  --snapshot    the query with ECX = 0x5a5a5a5a at which L1's kvm:kvm_exit\n"
+"                histogram stops, then 'reason R N after K' for every reason\n"
+"  -h, --help    this text\n"
+"\n"
+"Exit status:\n"
+"  0  success; with --check, every check passed\n"
+"  1  no KVM exit statistics here (CPUID 0x4FFFFFFC without the signature:\n"
+"     stock KVM, another hypervisor, bare metal), or a KVM without exits\n"
+"     per reason (assignment 2's); with --check, a check failed\n"
+"  2  bad option\n"
+"\n"
+"Examples:\n"
+"  cpuid_reasons                  every defined reason with its count\n"
+"  cpuid_reasons --reason 48      EPT violations (VMX), raw registers\n"
+"  cpuid_reasons --reason 0x400   nested page faults (SVM), raw registers\n"
+"  cpuid_reasons --check          does the KVM below follow the ABI? (TAP)\n";
+
+enum mode { MODE_TABLE, MODE_REASON, MODE_CHECK, MODE_SNAPSHOT };
 
 static int svm;
 static int ntests, nfailed;
@@ -158,32 +196,87 @@ static int snapshot(void)
 	return 0;
 }
 
+/* All of argv first: a bad option must not depend on the host. */
+static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
+		 int *help, char *err, size_t errlen)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "snapshot", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, nmodes = 0;
+	unsigned long long v = 0;
+
+	*help = 0;
+	*mode = MODE_TABLE;
+	optind = 0;
+	while ((opt = guest_cli_getopt(argc, argv, "+:h", opts, err, errlen)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (guest_cli_number("--reason", optarg, 0, 0xffffffffULL,
+					     GUEST_CLI_U32_WHAT, &v, err, errlen))
+				return -1;
+			*reason = (unsigned int)v;
+			nmodes += *mode != MODE_REASON;
+			*mode = MODE_REASON;
+			break;
+		case 'c':
+			nmodes += *mode != MODE_CHECK;
+			*mode = MODE_CHECK;
+			break;
+		case 's':
+			nmodes += *mode != MODE_SNAPSHOT;
+			*mode = MODE_SNAPSHOT;
+			break;
+		case 'h':
+			*help = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc)
+		return guest_cli_fail(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (!*help && nmodes > 1)
+		return guest_cli_fail(err, errlen,
+				      "--reason, --check and --snapshot exclude each other");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned int isa, i, r;
+	unsigned int isa, i, r, reason = 0;
 	const char *name;
 	struct kvm_exit_stats_regs q;
+	char err[GUEST_CLI_ERRLEN];
+	enum mode mode = MODE_TABLE;
+	int help;
 
-	if (!kvm_exit_stats_present(&isa)) {
-		fprintf(stderr, "cpuid_reasons: the hypervisor below does not answer CPUID 0x4FFFFFFC with 'KVMExitStats':\n"
-			"  run this in a guest of KVM built from assignment3/kvm.diff (make reload-kvm DIFF=assignment3/kvm.diff)\n");
-		return 1;
+	if (parse(argc, argv, &mode, &reason, &help, err, sizeof(err)))
+		return guest_cli_usage_error("cpuid_reasons", err);
+	if (help) {
+		fputs(usage, stdout);
+		return GUEST_CLI_EXIT_OK;
 	}
+	if (!kvm_exit_stats_present(&isa))
+		return guest_cli_no_stats("cpuid_reasons", "assignment3/kvm.diff");
 	svm = isa == KVM_EXIT_STATS_ISA_SVM;
-	if (argc == 2 && !strcmp(argv[1], "--check"))
+	/* --check reports a missing per-reason leaf as its first failure. */
+	if (mode == MODE_CHECK)
 		return check();
-	if (argc == 2 && !strcmp(argv[1], "--snapshot"))
+	q = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_INFO, 0);
+	if (!(q.eax & KVM_EXIT_STATS_F_REASONS))
+		return guest_cli_no_reasons("cpuid_reasons", q.eax, isa);
+	if (mode == MODE_SNAPSHOT)
 		return snapshot();
-	if (argc == 3 && !strcmp(argv[1], "--reason")) {
-		r = strtoul(argv[2], NULL, 0);
-		q = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_REASON, r);
+	if (mode == MODE_REASON) {
+		q = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_REASON, reason);
 		printf("CPUID 0x4FFFFFFE ECX=%#x: EAX=0x%08x EBX=0x%08x ECX=0x%08x EDX=0x%08x\n",
-		       r, q.eax, q.ebx, q.ecx, q.edx);
+		       reason, q.eax, q.ebx, q.ecx, q.edx);
 		return 0;
-	}
-	if (argc != 1) {
-		fprintf(stderr, "usage: cpuid_reasons [--reason N | --check | --snapshot]\n");
-		return 2;
 	}
 	printf("%-8s %-32s %s\n", svm ? "code" : "reason", "name", "exits");
 	for (i = 0; i < nreasons(); i++)

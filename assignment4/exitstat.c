@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "../common/guest_cli.h"
 #include "../common/kvm_exit_stats.h"
-
 
 static double clock__now(void)
 {
@@ -139,30 +139,20 @@ int main(int argc, char **argv)
 	static struct sample s;
 	struct kvm_exit_stats_regs info;
 	struct options o;
-	char err[160];
+	char err[GUEST_CLI_ERRLEN];
 	unsigned int isa;
 
-	if (options__parse(&o, argc, argv, err, sizeof(err))) {
-		fprintf(stderr, "exitstat: %s\nTry 'exitstat --help'.\n", err);
-		return 2;
-	}
+	if (options__parse(&o, argc, argv, err, sizeof(err)))
+		return guest_cli_usage_error("exitstat", err);
 	if (o.help) {
 		options__usage(stdout);
-		return 0;
+		return GUEST_CLI_EXIT_OK;
 	}
-	if (!kvm_exit_stats_present(&isa)) {
-		fprintf(stderr,
-			"exitstat: no KVM exit statistics here: CPUID 0x4FFFFFFC does not answer the\n"
-			"  'KVMExitStats' signature (a stock KVM, another hypervisor or no hypervisor).\n"
-			"  Run exitstat in a guest of KVM built from assignment4/kvm.diff.\n");
-		return 1;
-	}
+	if (!kvm_exit_stats_present(&isa))
+		return guest_cli_no_stats("exitstat", "assignment4/kvm.diff");
 	info = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_INFO, 0);
-	if (!(info.eax & KVM_EXIT_STATS_F_REASONS) || sample__init(&s, isa)) {
-		fprintf(stderr, "exitstat: the KVM below counts no exits per reason (flags %#x, ISA %u):\n"
-			"  it needs assignment3/kvm.diff or later\n", info.eax, isa);
-		return 1;
-	}
+	if (!(info.eax & KVM_EXIT_STATS_F_REASONS) || sample__init(&s, isa))
+		return guest_cli_no_reasons("exitstat", info.eax, isa);
 	s.has_cycles = !!(info.eax & KVM_EXIT_STATS_F_REASON_CYCLES);
 	if (o.reason_set)
 		return reason__raw(o.reason);

@@ -4,12 +4,13 @@
  * Prometheus text exposition (node_exporter's textfile collector), plus
  * option parsing.  No CPUID here, so that tests/unit.c can run it anywhere.
  */
+#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
+#include "../common/guest_cli.h"
 #include "../common/exit-reasons/vmx_exit_reasons.h"
 #include "../common/exit-reasons/svm_exit_codes.h"
 
@@ -264,7 +265,7 @@ void sample__print(const struct sample *s, enum sample_fmt fmt, int all,
 
 void options__usage(FILE *f)
 {
-	fputs("usage: exitstat [--json | --csv | --prometheus | --referee] [--all] [--mark]\n"
+	fputs("Usage: exitstat [--json | --csv | --prometheus | --referee] [--all] [--mark]\n"
 	      "       exitstat [--json | --csv] [--all] --watch SECONDS [--count N]\n"
 	      "       exitstat [--json | --csv] [--all] -- CMD [ARGS...]\n"
 	      "       exitstat --reason N\n"
@@ -272,25 +273,34 @@ void options__usage(FILE *f)
 	      "VM exits of this virtual machine, as the KVM below counts them (CPUID\n"
 	      "0x4FFFFFFF, 0x4FFFFFFE and 0x4FFFFFFD of assignment4/kvm.diff), for every\n"
 	      "exit reason the architecture defines: exits, share of all exits, the TSC\n"
-	      "cycles KVM spent on them and cycles per exit.\n"
+	      "cycles KVM spent on them and cycles per exit.  In --watch and CMD modes\n"
+	      "the CPUID exits of exitstat's own queries are left out.\n"
 	      "\n"
+	      "Options:\n"
 	      "  --json            one JSON object per sample, on one line\n"
 	      "  --csv             t,reason,name,count,cycles,share,cycles_per_exit\n"
 	      "  --prometheus      node_exporter textfile-collector format (counters)\n"
+	      "  --referee         the marked sample as common/lab/guest/exits-referee reads it\n"
 	      "  --all             also the reasons with no exits\n"
-	      "  --watch SECONDS   every SECONDS the exits of the interval, most first\n"
+	      "  --mark            the first query carries the trace mark (L1's tracer stops there)\n"
+	      "  --watch SECONDS   every SECONDS (above 0, at most 86400) the exits of the\n"
+	      "                    interval, most first\n"
 	      "  --count N         with --watch: stop after N intervals\n"
 	      "  -- CMD [ARGS]     run CMD, then show the exits that happened meanwhile\n"
 	      "  --reason N        the raw registers of CPUID 0x4FFFFFFE/0x4FFFFFFD for N\n"
-	      "  --mark            the first query carries the trace mark (L1's tracer stops there)\n"
-	      "  --referee         the marked sample as common/lab/guest/exits-referee reads it\n"
+	      "                    (0 to 4294967295, decimal or 0x hex)\n"
 	      "  -h, --help        this text\n"
 	      "\n"
-	      "In --watch and CMD modes the CPUID exits of exitstat's own queries are left out.\n"
-	      "Exit status: 0; 1 when the KVM below has no exit statistics (stock KVM,\n"
-	      "another hypervisor, bare metal); 2 for a bad option; CMD's status with --.\n"
+	      "Exit status:\n"
+	      "  0  success\n"
+	      "  1  no KVM exit statistics here (CPUID 0x4FFFFFFC without the signature:\n"
+	      "     stock KVM, another hypervisor, bare metal), or a KVM without exits\n"
+	      "     per reason (assignment 2's)\n"
+	      "  2  bad option\n"
+	      "  with -- CMD: CMD's status (128 + N when signal N killed it, 127 when it\n"
+	      "  could not be run)\n"
 	      "\n"
-	      "examples:\n"
+	      "Examples:\n"
 	      "  exitstat                          the reasons with exits since the VM started\n"
 	      "  exitstat --watch 1 --count 10     top-like: the busiest reasons, each second\n"
 	      "  exitstat -- dd if=/dev/zero of=/dev/null bs=1M count=100\n"
@@ -298,122 +308,118 @@ void options__usage(FILE *f)
 	      "  exitstat --reason 48              EPT violations, raw registers\n", f);
 }
 
-static int options__fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int parse_seconds(const char *s, double *v)
 {
 	char *end;
 
-	errno = 0;
-	*v = strtod(s, &end);
-	return !*s || *end || errno || !(*v > 0) || *v > 86400.0 ? -1 : 0;
-}
-
-static int parse_ulong(const char *s, unsigned long long max, unsigned long long *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
+	/* strtod() would take " 1", "inf", "nan" and hex floats ("0x1p3"). */
+	if ((!isdigit((unsigned char)*s) && *s != '.') || strpbrk(s, "xX"))
 		return -1;
 	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return *end || errno || *v > max ? -1 : 0;
+	*v = strtod(s, &end);
+	return *end || errno || !(*v > 0) || *v > 86400.0 ? -1 : 0;
+}
+
+/* Counts the distinct formats asked for: naming one twice is no conflict. */
+static void options__set_fmt(struct options *o, enum sample_fmt fmt, int *nfmt)
+{
+	*nfmt += !*nfmt || o->fmt != fmt;
+	o->fmt = fmt;
 }
 
 int options__parse(struct options *o, int argc, char **argv, char *err,
 		   size_t errlen)
 {
-	unsigned long long v;
-	int i, nfmt = 0;
-	char name[32];
-	const char *arg, *val;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "referee", no_argument, NULL, 'R' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "mark", no_argument, NULL, 'm' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned long long v = 0;
+	int opt, nfmt = 0;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		arg = argv[i];
-		val = NULL;
-		if (!strcmp(arg, "--")) {
-			if (i + 1 >= argc)
-				return options__fail(err, errlen, "'--' needs a command to run");
-			o->cmd = &argv[i + 1];
+	optind = 0;
+	while ((opt = guest_cli_getopt(argc, argv, "+:h", opts, err, errlen)) != -1) {
+		switch (opt) {
+		case 'j':
+			options__set_fmt(o, FMT_JSON, &nfmt);
 			break;
-		}
-		/* --opt=value */
-		if (!strncmp(arg, "--", 2) && strchr(arg, '=')) {
-			snprintf(name, sizeof(name), "%.*s", (int)(strchr(arg, '=') - arg), arg);
-			val = strchr(arg, '=') + 1;
-			arg = name;
-		}
-		if (!strcmp(arg, "--watch") || !strcmp(arg, "--count") ||
-		    !strcmp(arg, "--reason")) {
-			if (!val) {
-				if (i + 1 >= argc)
-					return options__fail(err, errlen, "%s needs a value", arg);
-				val = argv[++i];
-			}
-			if (!strcmp(arg, "--watch")) {
-				if (parse_seconds(val, &o->watch))
-					return options__fail(err, errlen,
-							     "--watch: '%s' is not a number of seconds above 0", val);
-			} else if (!strcmp(arg, "--count")) {
-				if (parse_ulong(val, 1000000000, &v) || !v)
-					return options__fail(err, errlen,
-							     "--count: '%s' is not a positive integer", val);
-				o->count = (long)v;
-			} else {
-				if (parse_ulong(val, 0xffffffffULL, &v))
-					return options__fail(err, errlen,
-							     "--reason: '%s' is not a 32-bit number", val);
-				o->reason = (unsigned int)v;
-				o->reason_set = 1;
-			}
-			continue;
-		}
-		if (val)
-			return options__fail(err, errlen, "%s takes no value", arg);
-		if (!strcmp(arg, "--json")) {
-			o->fmt = FMT_JSON;
-			nfmt++;
-		} else if (!strcmp(arg, "--csv")) {
-			o->fmt = FMT_CSV;
-			nfmt++;
-		} else if (!strcmp(arg, "--prometheus")) {
-			o->fmt = FMT_PROMETHEUS;
-			nfmt++;
-		} else if (!strcmp(arg, "--referee")) {
-			o->fmt = FMT_REFEREE;
+		case 'c':
+			options__set_fmt(o, FMT_CSV, &nfmt);
+			break;
+		case 'p':
+			options__set_fmt(o, FMT_PROMETHEUS, &nfmt);
+			break;
+		case 'R':
+			options__set_fmt(o, FMT_REFEREE, &nfmt);
 			o->mark = 1;
-			nfmt++;
-		} else if (!strcmp(arg, "--all")) {
+			break;
+		case 'a':
 			o->all = 1;
-		} else if (!strcmp(arg, "--mark")) {
+			break;
+		case 'm':
 			o->mark = 1;
-		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			break;
+		case 'w':
+			if (parse_seconds(optarg, &o->watch))
+				return guest_cli_fail(err, errlen,
+						      "--watch: '%s' is not a number of seconds above 0 and at most 86400",
+						      optarg);
+			break;
+		case 'n':
+			if (guest_cli_number("--count", optarg, 1, 1000000000,
+					     "a positive integer (at most 1000000000)",
+					     &v, err, errlen))
+				return -1;
+			o->count = (long)v;
+			break;
+		case 'r':
+			if (guest_cli_number("--reason", optarg, 0, 0xffffffffULL,
+					     GUEST_CLI_U32_WHAT, &v, err, errlen))
+				return -1;
+			o->reason = (unsigned int)v;
+			o->reason_set = 1;
+			break;
+		case 'h':
 			o->help = 1;
-		} else {
-			return options__fail(err, errlen, "unknown option '%s'", arg);
+			break;
+		default:
+			return -1;
 		}
+	}
+	/* getopt_long() stepped over a "--"; what follows it is CMD, untouched. */
+	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
+		if (optind >= argc)
+			return guest_cli_fail(err, errlen, "'--' needs a command to run");
+		o->cmd = &argv[optind];
+	} else if (optind < argc) {
+		return guest_cli_fail(err, errlen,
+				      "unexpected argument '%s' (a command goes after '--')",
+				      argv[optind]);
 	}
 	if (o->help)
 		return 0;
 	if (nfmt > 1)
-		return options__fail(err, errlen, "choose one of --json, --csv, --prometheus and --referee");
+		return guest_cli_fail(err, errlen,
+				      "choose one of --json, --csv, --prometheus and --referee");
 	if (o->count && !(o->watch > 0))
-		return options__fail(err, errlen, "--count needs --watch");
+		return guest_cli_fail(err, errlen, "--count needs --watch");
 	if (o->watch > 0 && o->cmd)
-		return options__fail(err, errlen, "--watch and a command exclude each other");
+		return guest_cli_fail(err, errlen, "--watch and a command exclude each other");
 	if ((o->fmt == FMT_PROMETHEUS || o->fmt == FMT_REFEREE) && (o->watch > 0 || o->cmd))
-		return options__fail(err, errlen, "%s writes cumulative counters: not with --watch or a command",
-				     o->fmt == FMT_PROMETHEUS ? "--prometheus" : "--referee");
+		return guest_cli_fail(err, errlen,
+				      "%s writes cumulative counters: not with --watch or a command",
+				      o->fmt == FMT_PROMETHEUS ? "--prometheus" : "--referee");
 	if (o->reason_set && (nfmt || o->watch > 0 || o->cmd || o->all || o->mark))
-		return options__fail(err, errlen, "--reason takes no other option");
+		return guest_cli_fail(err, errlen, "--reason takes no other option");
 	return 0;
 }

@@ -86,7 +86,10 @@ struct options {
 	char **cmd;		/* after "--", NULL-terminated, or NULL */
 };
 
-/* 0, or -1 with a one-line message in err. */
+/*
+ * 0, or -1 with a one-line message in err.  getopt_long() underneath:
+ * optind is reset, so it may parse several argvs in one process.
+ */
 int options__parse(struct options *o, int argc, char **argv, char *err,
 		   size_t errlen);
 void options__usage(FILE *f);

@@ -495,6 +495,40 @@ static void test_load_errors(void)
 	}
 }
 
+/* The no-VMX advice by vendor, whatever CPU runs the test. */
+static void test_no_vmx(void)
+{
+	static const struct {
+		const char *vendor;
+		bool hypervisor;
+		const char *want, *not;
+	} cases[] = {
+		{ "AuthenticAMD", true, "vmxcaps decodes Intel VMX capability MSRs only",
+		  "nested" },
+		{ "AuthenticAMD", false, "decode a dump taken on an Intel CPU with --from FILE",
+		  "nested" },
+		{ "HygonGenuine", true, "Intel VMX capability MSRs only", "nested" },
+		{ "GenuineIntel", true, "enable nested virtualization", "AMD" },
+		{ "GenuineIntel", false, "does not implement VT-x", "nested" },
+	};
+	char err[VMXCAPS_ERRLEN];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *where = "";
+
+		if (cases[i].hypervisor)
+			where = " under a hypervisor";
+		err[0] = '\0';
+		rc = vmxcaps_no_vmx(cases[i].vendor, cases[i].hypervisor, err, sizeof(err));
+		ok(rc == VMXCAPS_EXIT_NOVMX && strstr(err, cases[i].want) &&
+		   !strstr(err, cases[i].not) && strstr(err, "--from FILE"),
+		   "no VMX on %s%s: exit 3, '%s', not '%s'", cases[i].vendor, where,
+		   cases[i].want, cases[i].not);
+	}
+}
+
 static void test_multicpu(void)
 {
 	struct vmxcaps_set set;
@@ -585,9 +619,32 @@ static void test_cli(void)
 	ok(rc == 4 && strstr(o.s, "insmod vmxcaps.ko"),
 	   "--module without the module: exit 4, says insmod");
 
+	rc = run(&o, "%s --from - < dumps/multicpu.msr", cli);
+	ok(rc == 0 && !strcmp(o.s, o2.s), "--from - reads the dump from standard input");
+	rc = run(&o, "%s --from dumps/multicpu.msr --dump | %s --from - --dump", cli, cli);
+	run(&o2, "%s --from dumps/multicpu.msr --dump", cli);
+	ok(rc == 0 && !strcmp(o.s, o2.s), "--dump piped into --from - round-trips");
+	rc = run(&o, "%s --from - < dumps/malformed.msr", cli);
+	ok(rc == 1 && strstr(o.s, "vmxcaps: stdin:4: malformed line"),
+	   "--from - with a malformed line: exit 1, message names stdin:4");
+	rc = run(&o, "%s --from - < /dev/null", cli);
+	ok(rc == 1 && strstr(o.s, "vmxcaps: stdin: no MSRs"), "--from - with empty input: exit 1");
+
 	if (__get_cpuid(1, &a, &b, &c, &d) && !(c & VMXCAPS_CPUID1_ECX_VMX)) {
+		char vendor[13] = "";
+
+		__get_cpuid(0, &a, &b, &c, &d);
+		memcpy(vendor, &b, 4);
+		memcpy(vendor + 4, &d, 4);
+		memcpy(vendor + 8, &c, 4);
 		rc = run(&o, "%s", cli);
-		ok(rc == 3 && strstr(o.s, "no VMX"), "default source on a CPU without VMX: exit 3");
+		if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+			ok(rc == 3 && strstr(o.s, "Intel VMX capability MSRs only") &&
+			   !strstr(o.s, "nested"),
+			   "default source on this AMD CPU: exit 3, Intel VMX only, no nested advice");
+		else
+			ok(rc == 3 && strstr(o.s, "no VMX"),
+			   "default source on a CPU without VMX: exit 3");
 	} else {
 		skip("this CPU has VMX: the no-VMX message cannot be tested here");
 	}
@@ -786,6 +843,7 @@ int main(int argc, char **argv)
 	test_read();
 	test_load_errors();
 	test_multicpu();
+	test_no_vmx();
 	test_cli();
 	test_bochs();
 	test_bochs_skylake();
