@@ -1,0 +1,47 @@
+#!/bin/bash
+# The README's "Applying an assignment's diff by hand" build block, run as
+# written (extracted from README.md, not copied), for the lab's Debian kernel:
+# the diff applies, KVM builds, and its vermagic is the Debian kernel's.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+. common/lab/lib.sh
+[ "$(id -u)" = 0 ] || { echo "SKIP: the README's block runs apt-get install: needs root"; exit 77; }
+
+block=$(awk '
+	/^## / { sec = ($0 == "## Applying an assignment'\''s diff by hand") }
+	sec && /^```sh$/ { on = 1; buf = ""; next }
+	sec && on && /^```$/ { on = 0; if (buf ~ /M=arch\/x86\/kvm modules/) printf "%s", buf; next }
+	on { buf = buf $0 "\n" }' README.md)
+[ -n "$block" ] || { echo "FAIL: no build block in README.md's \"Applying an assignment's diff by hand\""; exit 1; }
+
+rel=$(lab_kernel_release)
+diff=$PWD/assignment3/kvm.diff
+kroot=$(lab_kernel_fetch "$rel")
+work=$(mktemp -d "${TMPDIR:-/tmp}/readme-recipe.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+echo "# rel=$rel diff=$diff, in $work:"
+sed 's/^/#   /' <<<"$block"
+lab_say "running the README's build block (about 3 minutes)"
+(cd "$work" && rel=$rel diff=$diff bash -eo pipefail -c "$block") >"$work.log" 2>&1
+rc=$?
+tail -n 20 "$work.log"
+rm -f "$work.log"
+[ "$rc" = 0 ] || { echo "FAIL: the README's build block exited $rc"; exit 1; }
+
+fail=0
+tree=$work/linux-source-6.12
+if (cd "$tree" && patch -p1 -R --dry-run -s <"$diff" >/dev/null); then
+	echo "ok: $(basename "$(dirname "$diff")")'s diff is applied in the tree"
+else
+	echo "FAIL: the diff is not applied in $tree"; fail=1
+fi
+want=$(modinfo -F vermagic "$kroot/lib/modules/$rel/kernel/arch/x86/kvm/kvm.ko.xz")
+for m in kvm kvm-intel kvm-amd; do
+	got=$(modinfo -F vermagic "$tree/arch/x86/kvm/$m.ko" 2>/dev/null)
+	if [ -n "$got" ] && [ "$got" = "$want" ]; then
+		echo "ok: $m.ko vermagic '$got' is Debian's"
+	else
+		echo "FAIL: $m.ko vermagic '$got', Debian's kvm.ko has '$want'"; fail=1
+	fi
+done
+exit $fail
