@@ -1,6 +1,7 @@
 /*
  * kvm_exit_stats.h - the guest ABI of the exit-accounting CPUID leaves
- * (assignment2/kvm.diff, assignment3/kvm.diff).  No #include.
+ * (assignment2/kvm.diff, assignment3/kvm.diff, assignment4/kvm.diff).
+ * No #include.
  *
  * 0x4FFFFFFF  EAX = exits of this VM (low 32), EBX:ECX = exit-handling
  *             cycles (TSC, high:low), EDX = exits (high 32).
@@ -8,7 +9,7 @@
  *             EBX:EAX = exits of that reason, ECX = EDX = 0.  A reason the
  *             architecture does not define: EAX = EBX = ECX = 0,
  *             EDX = 0xFFFFFFFF.  Defined but ruled out by the controls KVM
- *             programs: all zeros.  (Assignment 3 only.)
+ *             programs: all zeros.  (Assignments 3 and 4.)
  * 0x4FFFFFFD  in: ECX = exit reason.  EBX:ECX = TSC cycles spent handling
  *             exits of that reason (high:low), EAX = EDX = 0; undefined
  *             reasons as for 0x4FFFFFFE.  (Assignment 4 only.)

@@ -13,8 +13,12 @@
 # document and is the only level-1 heading, it is promoted to the title, so it
 # does not appear twice, and the other headings move up one level.
 #
-# In the PDF, code lines longer than CODE_WIDTH characters are wrapped, and
-# continuation lines start with ">> ".  Wide pipe tables wrap their cells.
+# In the PDF, code lines longer than CODE_WIDTH characters (fewer in lists)
+# are wrapped, and continuation lines start with ">> ".  report-layout.lua
+# sizes every table's columns from its contents (wrapping cells, narrower
+# gaps or a smaller font only where the table would not fit) and lets long
+# code and identifiers break after _ / . , so that no word runs into the
+# margin; common/report-margins checks that (test "reports").
 # A few common Unicode symbols (arrows, <=, >=, check marks, box drawing) are
 # mapped to LaTeX so that pdflatex accepts them.
 
@@ -23,7 +27,9 @@ DOC        ?= README.md
 OUT        ?= report
 TITLE      ?=
 TOC        ?= 0
-CODE_WIDTH ?= 88
+CODE_WIDTH ?= 100
+# The page's margin on every side; report-margins reads it from here.
+PDF_MARGIN ?= 2cm
 PANDOC     ?= pandoc
 
 DOCDIR     := $(patsubst %/,%,$(dir $(DOC)))
@@ -110,7 +116,7 @@ export REPORT_PREAMBLE
 
 # Lua filter for the PDF: hard-wrap code lines wider than CODE_WIDTH.
 define REPORT_WRAP_LUA
-local width = tonumber(os.getenv("REPORT_CODE_WIDTH") or "") or 88
+local width = tonumber(os.getenv("REPORT_CODE_WIDTH") or "") or 100
 local mark = ">> "
 
 local function chars(s)
@@ -137,13 +143,42 @@ local function wrap(line, out)
   end
 end
 
-function CodeBlock(el)
-  local out = {}
+local function wrap_block(el, w)
+  local out, saved = {}, width
+  width = w
   for line in (el.text .. "\n"):gmatch("(.-)\n") do
     wrap(line, out)
   end
+  width = saved
   el.text = table.concat(out, "\n")
   return el
+end
+
+-- A list or quote indents its code by about 6 characters per level.
+local function walk(blocks, w)
+  local out = {}
+  for i, b in ipairs(blocks) do
+    if b.t == "CodeBlock" then
+      b = wrap_block(b, w)
+    elseif b.t == "BulletList" or b.t == "OrderedList" then
+      local items = {}
+      for j, item in ipairs(b.content) do
+        items[j] = walk(item, w - 6)
+      end
+      b.content = items
+    elseif b.t == "BlockQuote" then
+      b.content = walk(b.content, w - 6)
+    elseif b.t == "Div" then
+      b.content = walk(b.content, w)
+    end
+    out[i] = b
+  end
+  return out
+end
+
+function Pandoc(doc)
+  doc.blocks = walk(doc.blocks, width)
+  return doc
 end
 endef
 export REPORT_WRAP_LUA
@@ -162,14 +197,18 @@ $(OUT).html: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) | report-deps
 	$(PANDOC) "$$@" $$self --to=html5 --include-in-header="$$tmp/style.html" \
 		-o "$$tmp/out.html" "$(DOC)" && mv "$$tmp/out.html" "$@"
 
-$(OUT).pdf: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) | report-deps
+# microtype's protrusion would push punctuation ~2pt into the margin, which
+# report-margins (rightly strict) would count as outside the text area.
+$(OUT).pdf: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) $(COMMON)/report-layout.lua | report-deps
 	@echo "report: building $@ from $(DOC)"
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(report_title_args); \
 	if [ "$(TOC)" = 1 ]; then set -- "$$@" --toc; fi; \
 	printf '%s\n' "$$REPORT_PREAMBLE" >"$$tmp/preamble.tex"; \
 	printf '%s\n' "$$REPORT_WRAP_LUA" >"$$tmp/wrap.lua"; \
-	REPORT_CODE_WIDTH=$(CODE_WIDTH) $(PANDOC) "$$@" --to=latex --pdf-engine=pdflatex \
-		--lua-filter="$$tmp/wrap.lua" --include-in-header="$$tmp/preamble.tex" \
-		-V papersize=a4 -V geometry:margin=2cm -V fontsize=10pt -V colorlinks=true \
+	REPORT_CODE_WIDTH=$(CODE_WIDTH) REPORT_MARGIN=$(PDF_MARGIN) $(PANDOC) "$$@" --to=latex --pdf-engine=pdflatex \
+		--lua-filter="$$tmp/wrap.lua" --lua-filter="$(COMMON)/report-layout.lua" \
+		--include-in-header="$$tmp/preamble.tex" \
+		-V papersize=a4 -V geometry:margin=$(PDF_MARGIN) -V fontsize=10pt -V colorlinks=true \
+		-V microtypeoptions=protrusion=false \
 		-o "$$tmp/out.pdf" "$(DOC)" && mv "$$tmp/out.pdf" "$@"

@@ -20,6 +20,7 @@ FEATURES = [  # (column, control group, bit name)
     ("VMCS shadowing", "proc2", "vmcs_shadowing"),
     ("TSC scaling", "proc2", "use_tsc_scaling"),
 ]
+LONG = {"posted intr.": "posted interrupts", "tertiary": "tertiary controls"}
 
 
 def allowed(cpu, group, name):
@@ -31,8 +32,7 @@ def allowed(cpu, group, name):
 
 def main():
     head = ["Bochs model", "rev", "controls allowed"] + [f[0] for f in FEATURES] + ["EPT 1G", "tertiary"]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "|".join("-" * (len(h) + 2) for h in head) + "|")
+    rows = []
     for dump in sorted(glob.glob("tests/dumps/bochs-*.msr")):
         model = dump[len("tests/dumps/bochs-"):-len(".msr")]
         out = subprocess.run([VMXCAPS, "--from", dump, "--json"], check=True,
@@ -44,7 +44,18 @@ def main():
         row += [allowed(cpu, g, n) for _, g, n in FEATURES]
         row.append("yes" if cpu.get("ept_vpid", {}).get("ept_1gb_pages") else "no")
         row.append("yes" if "proc3" in cpu["controls"] else "no")
-        print("| " + " | ".join(row) + " |")
+        rows.append(row)
+    # A feature no model has goes below the table: the table fits a page.
+    none = [i for i in range(3, len(head)) if all(r[i] == "no" for r in rows)]
+    keep = [i for i in range(len(head)) if i not in none]
+    print("| " + " | ".join(head[i] for i in keep) + " |")
+    print("|" + "|".join("-" * (len(head[i]) + 2) for i in keep) + "|")
+    for row in rows:
+        print("| " + " | ".join(row[i] for i in keep) + " |")
+    if none:
+        print()
+        print("Allowed by no model, so left out of the table: "
+              + ", ".join(LONG.get(head[i], head[i]) for i in none) + ".")
 
 
 if __name__ == "__main__":

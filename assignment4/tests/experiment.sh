@@ -2,11 +2,12 @@
 # tests/experiment.sh [HOST...]   (vmx, svm; default: $HOST or both)
 # EPT/NPT vs shadow paging: for each HOST, two L1 boots with KVM built from
 # kvm.diff, one with nested paging (EPT/NPT) and one with shadow paging
-# (--kvm-param ept=0 / npt=0).  In each, L2 takes the seed's three samples
-# (boot, +5 s, +10 s; WORKLOAD='cmd' runs cmd in L2 before the 2nd and 3rd)
-# while L1's kvm:kvm_exit histogram counts the same VM up to the marked last
-# query.  Each run goes to results/runs/HOST-MODE.json; then
-# tests/gen-results.py merges them into results/exits.json, exits.md, charts.
+# (--kvm-param ept=0 / npt=0).  In each, L2 takes three samples, as the
+# assignment's original write-up did (boot, +5 s, +10 s; WORKLOAD='cmd' runs
+# cmd in L2 before the 2nd and 3rd) while L1's kvm:kvm_exit histogram
+# counts the same VM up to the marked last query.  Each run goes to
+# results/runs/HOST-MODE.json; then tests/gen-results.py merges them into
+# results/exits.json, exits.md, charts.
 # RESULTS=DIR writes there instead of results/ (and leaves README.md alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."

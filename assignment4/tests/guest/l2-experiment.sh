@@ -1,5 +1,5 @@
 #!/bin/sh
-# (in L2) The seed's three counts: at boot, +5 s, +10 s, each an
+# (in L2) The original write-up's three counts: at boot, +5 s, +10 s, each an
 # "exitstat --json" line; /extra/workload (if any) runs before the second
 # and the third.  The last sample's first query carries the trace mark.
 # The lines are printed only after the last sample: each character on the
