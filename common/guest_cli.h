@@ -55,18 +55,25 @@ static inline int guest_cli_parse_ull(const char *s, unsigned long long min,
 				      unsigned long long max,
 				      unsigned long long *v)
 {
+	const char *digits = "0123456789";
+	unsigned long long n;
 	int base = 10;
 	char *end;
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = "0123456789abcdefABCDEF";
 		base = 16;
 		s += 2;
 	}
-	if (base == 16 ? !isxdigit((unsigned char)*s) : !isdigit((unsigned char)*s))
+	/* Digits only: strtoull() would also take blanks, a sign or "0x0x". */
+	if (!*s || strspn(s, digits) != strlen(s))
 		return -1;
 	errno = 0;
-	*v = strtoull(s, &end, base);
-	return *end || errno || *v < min || *v > max ? -1 : 0;
+	n = strtoull(s, &end, base);
+	if (*end || errno || n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
 }
 
 /* guest_cli_parse_ull(), or "OPT: 'VAL' is not WHAT" in err. */

@@ -3,7 +3,7 @@
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(cd "$LAB_DIR/../.." && pwd)
-LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/custom-linux}
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/custom-linux}
 LAB_T0=${LAB_T0:-$(date +%s)}
 export LAB_CACHE LAB_T0
 
@@ -30,8 +30,8 @@ lab_kvm_host_usable() {
 		echo "no /dev/kvm on this machine"
 		return 1
 	fi
-	if [ ! -w "$root/dev/kvm" ]; then
-		echo "/dev/kvm is not writable (run as root or join group kvm)"
+	if [ ! -r "$root/dev/kvm" ] || [ ! -w "$root/dev/kvm" ]; then
+		echo "/dev/kvm is not readable and writable (run as root or join group kvm)"
 		return 1
 	fi
 	flag=$(sed -n 's/^flags[[:space:]]*://p' "$root/proc/cpuinfo" 2>/dev/null |

@@ -1,22 +1,35 @@
 #!/bin/bash
-# The README's build commands, `make` and `make -C assignmentN`, work in a
-# clean copy of the repository, whatever kernel this machine runs.
+# The README's build commands, `make` and each `make -C assignmentN`, work in
+# a fresh checkout of HEAD (one each), whatever kernel this machine runs.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git ls-files -z | xargs -0 cp --parents -t "$tmp"
 fail=0
-for t in "make" "make -C assignment1" "make -C assignment2" "make -C assignment3" "make -C assignment4"; do
-	if (cd "$tmp" && $t) >"$tmp/make.log" 2>&1; then
-		echo "ok: $t"
+# build DIR CMD FILE...: CMD in a fresh checkout DIR must build every FILE.
+build() {
+	local dir=$tmp/$1 cmd=$2 f
+	shift 2
+	mkdir -p "$dir"
+	git archive HEAD | tar -x -C "$dir" || { echo "FAIL: git archive HEAD"; fail=1; return; }
+	if (cd "$dir" && $cmd) >"$dir.log" 2>&1; then
+		echo "ok: $cmd"
 	else
-		echo "FAIL: $t:"; tail -n 20 "$tmp/make.log" | sed 's/^/    /'; fail=1
+		echo "FAIL: $cmd:"; tail -n 20 "$dir.log" | sed 's/^/    /'; fail=1
 	fi
-	grep '^vmxcaps: ' "$tmp/make.log" | sed 's/^/# /'
-done
-for f in assignment1/build/vmxcaps assignment1/build/vmxcaps.ko assignment2/build/cpuid_exits \
-	assignment3/build/cpuid_reasons assignment4/build/exitstat; do
-	[ -s "$tmp/$f" ] && echo "ok: $f built" || { echo "FAIL: $f not built"; fail=1; }
-done
+	grep '^vmxcaps: ' "$dir.log" | sed 's/^/# /'
+	for f in "$@"; do
+		[ -s "$dir/$f" ] && echo "ok: $cmd built $f" || { echo "FAIL: $cmd did not build $f"; fail=1; }
+	done
+	rm -rf "$dir"
+}
+a1="assignment1/build/vmxcaps assignment1/build/vmxcaps.ko"
+a2=assignment2/build/cpuid_exits a3=assignment3/build/cpuid_reasons a4=assignment4/build/exitstat
+# shellcheck disable=SC2086
+build all make $a1 $a2 $a3 $a4
+# shellcheck disable=SC2086
+build a1 "make -C assignment1" $a1
+build a2 "make -C assignment2" $a2
+build a3 "make -C assignment3" $a3
+build a4 "make -C assignment4" $a4
 exit $fail

@@ -15,21 +15,36 @@ block=$(awk '
 [ -n "$block" ] || { echo "FAIL: no build block in README.md's \"Applying an assignment's diff by hand\""; exit 1; }
 
 rel=$(lab_kernel_release)
+ver=$(dpkg-query -W -f='${Version}' "linux-image-$rel") ||
+	{ echo "FAIL: linux-image-$rel is not installed ('make deps' installs it with its headers)"; exit 1; }
 diff=$PWD/assignment3/kvm.diff
 kroot=$(lab_kernel_fetch "$rel")
 work=$(mktemp -d "${TMPDIR:-/tmp}/readme-recipe.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-echo "# rel=$rel diff=$diff, in $work:"
+src=$work/linux-source-6.12
+echo "# rel=$rel ver=$ver diff=$diff src=$src:"
 sed 's/^/#   /' <<<"$block"
-lab_say "running the README's build block (about 3 minutes)"
-(cd "$work" && rel=$rel diff=$diff bash -eo pipefail -c "$block") >"$work.log" 2>&1
+# A diff that does not apply: the block stops there, nothing configured.
+printf -- '--- a/Makefile\n+++ b/Makefile\n@@ -1 +1 @@\n-no such line\n+x\n' >"$work/stale.diff"
+lab_say "the README's build block with a diff that does not apply"
+(cd "$work" && rel=$rel ver=$ver diff=$work/stale.diff src=$src bash -c "$block") >"$work/log" 2>&1
 rc=$?
-tail -n 20 "$work.log"
-rm -f "$work.log"
+if [ "$rc" != 0 ] && [ ! -e "$src/.config" ] && grep -q 'FAILED' "$work/log"; then
+	echo "ok: with a diff that does not apply the block stops (status $rc) before configuring"
+else
+	echo "FAIL: with a diff that does not apply: status $rc, .config $(ls "$src/.config" 2>&1)"
+	tail -n 20 "$work/log"; exit 1
+fi
+rm -rf "$src"
+
+lab_say "running the README's build block (about 3 minutes)"
+(cd "$work" && rel=$rel ver=$ver diff=$diff src=$src bash -c "$block") >"$work/log" 2>&1
+rc=$?
+tail -n 20 "$work/log"
 [ "$rc" = 0 ] || { echo "FAIL: the README's build block exited $rc"; exit 1; }
 
 fail=0
-tree=$work/linux-source-6.12
+tree=$src
 if (cd "$tree" && patch -p1 -R --dry-run -s <"$diff" >/dev/null); then
 	echo "ok: $(basename "$(dirname "$diff")")'s diff is applied in the tree"
 else

@@ -5,6 +5,7 @@
 # timeout.
 set -uo pipefail
 host=${1:?usage: stall.sh HOST}
+cd "$(dirname "$0")/../../.."
 t0=$(date +%s)
 out=$(common/lab/run --host "$host" --stall 40 --timeout 900 -- '
 	l2 --stall 15 -- "echo L2 is up; sleep 1000"
