@@ -19,6 +19,17 @@ copy_with_libs() {
 	done
 }
 
+# module_unsign KO: drop the signature appended to a module (data, then
+# struct module_signature with the signature's length in its last 4 bytes,
+# big-endian, then the 28-byte magic).
+module_unsign() {
+	local ko=$1 size len
+	[ "$(tail -c 28 "$ko")" = "~Module signature appended~" ] || return 0
+	size=$(stat -c %s "$ko")
+	len=$(tail -c 32 "$ko" | head -c 4 | od -An -tu4 --endian=big | tr -d ' ')
+	truncate -s $((size - 28 - 12 - len)) "$ko"
+}
+
 # lab_l1_base RELEASE KROOT: the part of L1's initramfs that depends only on
 # the kernel release, QEMU and the guest scripts.  Cached; prints its path.
 lab_l1_base() {
@@ -47,13 +58,17 @@ lab_l1_base() {
 		lab_die "cannot build cpuid-dump (common/deps build)"
 	install -m 0755 "$out/cpuid-dump" "$r/bin/cpuid-dump"
 
-	# Modules: decompress (busybox insmod cannot read .ko.xz), then let depmod
-	# write the dependency files for exactly this set.
+	# Modules: decompress (busybox insmod cannot read .ko.xz) and unsign
+	# (Bochs takes 9 s of each boot to verify Debian's signatures; the code
+	# is the same, the kernel notes an unsigned module in its taint flags, as
+	# for the rebuilt ones), then let depmod write the dependency files for
+	# exactly this set.
 	local deps
 	deps=$(lab_module_closure "$kroot" "$rel" $LAB_MODULES) || return 1
 	for m in $deps; do
 		mkdir -p "$r/lib/modules/$rel/$(dirname "$m")"
 		xz -dc "$kroot/lib/modules/$rel/$m" >"$r/lib/modules/$rel/${m%.xz}"
+		module_unsign "$r/lib/modules/$rel/${m%.xz}"
 	done
 	cp "$kroot/lib/modules/$rel/modules.order" "$kroot/lib/modules/$rel/modules.builtin"* \
 		"$r/lib/modules/$rel/" 2>/dev/null
