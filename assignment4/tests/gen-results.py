@@ -184,8 +184,8 @@ def section(host, runs):
     if any(no_vmexit(host, runs[m], runs[m]["samples"][-1]) for m in (on, off)):
         out += ["On VMX, KVM counts as `INVALID_STATE` (33) the runs of its emulator for "
                 "guest state that VMX cannot enter (real mode without unrestricted guest, "
-                "which KVM turns off with EPT) and failed VM-entries: `vmx_vcpu_run()` "
-                "returns before `kvm_exit` fires, so L1's tracepoint never sees them."]
+                "which KVM turns off with EPT): `vmx_vcpu_run()` returns before "
+                "`kvm_exit` fires, so L1's tracepoint never sees them."]
     out.append("")
     # table 1: counts over time
     out += [f"### Counts over time, {P} on and off (the original write-up's first table)", "",
@@ -211,7 +211,9 @@ def section(host, runs):
     cb = b["cycles"] / b["total"] if b["total"] else 0
     out.append(f"| | **total** | **{fmt(a['total'])}** | **{fmt(b['total'])}** | "
                f"**{ratio(a['total'], b['total'])}** | {ca:,.0f} | {cb:,.0f} |")
-    out += ["", "Cycles are TSC cycles of the emulated host: emulated time, not the cost on real hardware.", ""]
+    out += ["", "Cycles are TSC cycles of the emulated host: emulated time, not the cost on real hardware. "
+            "A reason's cycles are what handling its exits cost KVM; the time the vCPU was away "
+            "(halted, preempted, in the VMM's userspace) is in the totals row only.", ""]
     out += ["### What changed most", ""] + commentary(host, runs, on, off) + [""]
     png = f"exits-{host}.png"
     chart(host, runs, on, off, os.path.join(RES, png))
