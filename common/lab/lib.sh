@@ -142,3 +142,20 @@ lab_kernel_source() {
 	lab_kernel_prepare "$dir/src" "$rel"
 	echo "$dir/src"
 }
+
+# lab_kernel_copy_clean SRC DEST FILE...: copy those of the FILEs (paths in
+# the tree) that SRC has to DEST, creating DEST.  kvm-build patches SRC while
+# it holds the tree's lock, so the copy is taken under it: always pristine.
+lab_kernel_copy_clean() {
+	local src=$1 dest=$2 f
+	shift 2
+	mkdir -p "$dest"
+	exec 9>"$src/.lab-lock"
+	flock 9
+	for f in "$@"; do
+		if [ -f "$src/$f" ]; then
+			install -D -m 0644 "$src/$f" "$dest/$f"
+		fi
+	done
+	exec 9>&-
+}
