@@ -59,4 +59,10 @@ for m in kvm kvm-intel kvm-amd; do
 		echo "FAIL: $m.ko vermagic '$got', Debian's kvm.ko has '$want'"; fail=1
 	fi
 done
+t=$tree/tools/testing/selftests/kvm/x86_64/exit_stats_test
+if [ -x "$t" ] && file "$t" | grep -q 'ELF 64-bit'; then
+	echo "ok: the diff's KVM selftest is built: ${t#"$tree"/}"
+else
+	echo "FAIL: no KVM selftest at $t"; fail=1
+fi
 exit $fail
