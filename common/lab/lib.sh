@@ -159,3 +159,30 @@ lab_kernel_copy_clean() {
 	done
 	exec 9>&-
 }
+
+# lab_monitor SOCKET CMD...: run QEMU human-monitor commands on the UNIX
+# socket SOCKET and print their output, without the monitor's echo.
+lab_monitor() {
+	python3 - "$@" <<'PY' 2>&1 | tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(3)
+s.connect(sys.argv[1])
+def reply():
+    out = b''
+    try:
+        while not out.endswith(b'(qemu) '):
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except socket.timeout:
+        pass
+    return out.decode(errors='replace').replace('(qemu) ', '')
+reply()
+for c in sys.argv[2:]:
+    s.sendall(c.encode() + b'\n')
+    print('# ' + c)
+    print('\n'.join(l for l in reply().splitlines()[1:] if l.strip()))
+PY
+}
