@@ -26,11 +26,11 @@ echo "# rel=$rel ver=$ver diff=$diff src=$src:"
 sed 's/^/#   /' <<<"$block"
 # As pasted into a shell: without the variables of the make that runs this
 # test (under MAKELEVEL > 0 the selftests' lib.mk leaves OUTPUT empty).
-shell="env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS"
+shell=(env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS)
 # A diff that does not apply: the block stops there, nothing configured.
 printf -- '--- a/Makefile\n+++ b/Makefile\n@@ -1 +1 @@\n-no such line\n+x\n' >"$work/stale.diff"
 lab_say "the README's build block with a diff that does not apply"
-(cd "$work" && $shell rel=$rel ver=$ver diff=$work/stale.diff src=$src bash -c "$block") >"$work/log" 2>&1
+(cd "$work" && "${shell[@]}" rel=$rel ver=$ver diff=$work/stale.diff src=$src bash -c "$block") >"$work/log" 2>&1
 rc=$?
 if [ "$rc" != 0 ] && [ ! -e "$src/.config" ] && grep -q 'FAILED' "$work/log"; then
 	echo "ok: with a diff that does not apply the block stops (status $rc) before configuring"
@@ -41,7 +41,7 @@ fi
 rm -rf "$src"
 
 lab_say "running the README's build block (about 3 minutes)"
-(cd "$work" && $shell rel=$rel ver=$ver diff=$diff src=$src bash -c "$block") >"$work/log" 2>&1
+(cd "$work" && "${shell[@]}" rel=$rel ver=$ver diff=$diff src=$src bash -c "$block") >"$work/log" 2>&1
 rc=$?
 tail -n 20 "$work/log"
 [ "$rc" = 0 ] || { echo "FAIL: the README's build block exited $rc"; exit 1; }
