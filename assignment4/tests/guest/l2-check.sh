@@ -32,7 +32,7 @@ awk '
 	function block(s, k,   m) { m = s; sub(".*\"" k "\":\\{", "", m); sub("\\}.*", "", m); return m }
 	FNR == 1 && NR == 1 { n = split(block($0, "cycles_by_reason"), a, ",")
 		for (i = 1; i <= n; i++) { split(a[i], kv, ":"); sum += kv[2] } }
-	FNR == 1 && NR == 2 { c1 = field($0, "cycles") }
+	FNR == 1 && NR == 2 { c1 = field($0, "cycles") + 0 }
 	END { printf "# a4: sum of reasons %.0f <= next total %.0f (away: the other %.1f%%)\n", sum, c1, c1 ? 100 * (c1 - sum) / c1 : 0
 		exit !(sum > 0 && sum <= c1) }' /tmp/a.json /tmp/b.json
 t $? "sum of 0x4FFFFFFD over all reasons is at most the later 0x4FFFFFFF"
