@@ -143,6 +143,12 @@ lab_kernel_source() {
 	echo "$dir/src"
 }
 
+# lab_diff_files DIFF...: the tree paths a unified diff (-p1) writes, one
+# per line, sorted, each once.
+lab_diff_files() {
+	sed -n 's|^+++ [^/]*/\([^\t ]*\).*|\1|p' "$@" | sort -u
+}
+
 # lab_kernel_copy_clean SRC DEST FILE...: copy those of the FILEs (paths in
 # the tree) that SRC has to DEST, creating DEST.  kvm-build patches SRC while
 # it holds the tree's lock, so the copy is taken under it: always pristine.
