@@ -30,6 +30,26 @@ module_unsign() {
 	truncate -s $((size - 28 - 12 - len)) "$ko"
 }
 
+# lab_vmlinux BZIMAGE OUT: the ELF kernel inside a bzImage (zstd, xz or gzip,
+# as scripts/extract-vmlinux finds it), if it has a PVH entry note (Xen note
+# type 18, which QEMU's -kernel boots without the bzImage's decompressor).
+lab_vmlinux() {
+	local bz=$1 out=$2 magic tool off
+	for magic in '\x28\xb5\x2f\xfd:zstd' '\xfd7zXZ\x00:xz' '\x1f\x8b\x08:gzip'; do
+		tool=${magic##*:} magic=${magic%:*}
+		command -v "$tool" >/dev/null || continue
+		for off in $(LC_ALL=C grep -a -b -o -P "$magic" "$bz" | cut -d: -f1 | head -n 5); do
+			tail -c +$((off + 1)) "$bz" | "$tool" -dc >"$out" 2>/dev/null
+			if [ "$(head -c 4 "$out")" = $'\x7fELF' ] &&
+				readelf -n "$out" 2>/dev/null | grep -q 'Xen.*(0x00000012)'; then
+				return 0
+			fi
+		done
+	done
+	rm -f "$out"
+	return 1
+}
+
 # lab_l1_base RELEASE KROOT: the part of L1's initramfs that depends only on
 # the kernel release, QEMU and the guest scripts.  Cached; prints its path.
 lab_l1_base() {
@@ -85,13 +105,18 @@ lab_l1_base() {
 	# QEMU, to start L2 inside L1.
 	copy_with_libs /usr/bin/qemu-system-x86_64 "$r"
 	local fw
-	for m in seabios/bios-256k.bin qemu/kvmvapic.bin qemu/linuxboot_dma.bin qemu/linuxboot.bin; do
+	for m in seabios/bios-256k.bin qemu/kvmvapic.bin qemu/linuxboot_dma.bin qemu/linuxboot.bin qemu/pvh.bin; do
 		fw=$(qemu-system-x86_64 -L help | sed "s|\$|/${m#*/}|" | while read -r f; do
 			[ -e "$f" ] && echo "$f" && break; done)
 		[ -n "$fw" ] || lab_die "QEMU firmware ${m#*/} not found (packages seabios, qemu-system-data)"
 		cp -L "$fw" "$r/usr/share/qemu/"
 	done
-	cp "$kroot/boot/vmlinuz-$rel" "$r/lab/vmlinuz"
+	# L2's kernel: the same release, unpacked.  QEMU boots the ELF through
+	# its PVH entry, so L2 skips decompressing the kernel at every boot.
+	if ! lab_vmlinux "$kroot/boot/vmlinuz-$rel" "$r/lab/vmlinux"; then
+		lab_say "L2 boots the compressed kernel (its vmlinux could not be extracted with a PVH entry)"
+		cp "$kroot/boot/vmlinuz-$rel" "$r/lab/vmlinuz"
+	fi
 
 	# L2's base initramfs travels inside L1's; `l2` appends its files.
 	local r2=$out/l2
