@@ -176,6 +176,14 @@ lab_kernel_copy_clean() {
 	exec 9>&-
 }
 
+# lab_cpu_demand PID: centiseconds the process's threads have spent running
+# or runnable, waiting for a CPU (schedstat).  The stall watchdogs use it: a
+# process starved by other work on a busy machine wants CPU and is slow, not
+# stuck; only one that neither runs nor waits is idle.
+lab_cpu_demand() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 + $2 } END { printf "%d\n", s / 1e7 }'
+}
+
 # lab_monitor SOCKET CMD...: run QEMU human-monitor commands on the UNIX
 # socket SOCKET and print their output, without the monitor's echo.
 lab_monitor() {
