@@ -59,4 +59,10 @@ if [ "$(sha256sum <"$src/$f")" = "$sum" ] && [ ! -e "$src/.lab-backup" ]; then
 else
 	echo "FAIL: $src/$f is not restored"; fail=1
 fi
+
+# KVM's selftests: bad options fail before anything is built or booted.
+expect 2 "unknown host 'arm'" -- common/regress/regress --host arm
+expect 2 "unknown argument '--bogus'" -- common/regress/regress --bogus
+expect 1 "--timeout 'soon' is not a number of seconds" -- common/regress/regress --timeout soon
+expect 1 "diff '/nonexistent.diff' not found" -- common/regress/regress --diff /nonexistent.diff
 exit $fail
