@@ -59,7 +59,7 @@ else
 	echo "$out" | grep -q '^vmxcaps: this is an AMD CPU (AuthenticAMD, SVM rather than VMX): vmxcaps decodes Intel VMX capability MSRs only' &&
 		ok "vmxcaps says it decodes Intel VMX only" || bad "vmxcaps: no AMD message"
 fi
-if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection'; then
+if lab-splats; then
 	bad "the kernel logged a WARN/BUG/oops"
 else
 	ok "no WARN, BUG or oops in dmesg"

@@ -176,12 +176,10 @@ lab_kernel_copy_clean() {
 	exec 9>&-
 }
 
-# lab_cpu_demand PID: centiseconds the process's threads have spent running
-# or runnable, waiting for a CPU (schedstat).  The stall watchdogs use it: a
-# process starved by other work on a busy machine wants CPU and is slow, not
-# stuck; only one that neither runs nor waits is idle.
+# lab_cpu_demand PID: centiseconds PID has run or waited for a CPU
+# (guest/lab-cpu-demand, which L1's `l2` uses too).
 lab_cpu_demand() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 + $2 } END { printf "%d\n", s / 1e7 }'
+	"$LAB_DIR/guest/lab-cpu-demand" "$1"
 }
 
 # lab_monitor SOCKET CMD...: run QEMU human-monitor commands on the UNIX

@@ -4,9 +4,11 @@ OUT (common/regress/results.md) from a regress run's RESULTS ("KVM TEST
 RESULT SECONDS" lines, L1's seconds) and WALL ("KVM SECONDS" of wall time),
 the other hosts' sections kept; LIST names a subset run ("" for all)."""
 import os
-import re
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import host_section  # noqa: E402  (common/host_section.py)
 
 out, host, results, baseline, wallfile, subset, *kvms = sys.argv[1:]
 HOSTS = {"svm": "SVM host (QEMU TCG, EPYC with SVM)",
@@ -58,17 +60,5 @@ for t in tests:
                    + ", ".join(f"{k}: {res.get((k, t), 'missing')}" for k in differ) + " |")
 sec = "\n".join(sec) + "\n"
 
-parts = {}
-if os.path.exists(out):
-    text = open(out).read()
-    for h in HOSTS:
-        m = re.search(rf"<!-- regress:{h} -->\n(.*?)<!-- /regress:{h} -->\n", text, re.S)
-        if m:
-            parts[h] = m.group(1)
-parts[host] = sec
-body = [TITLE, ""]
-for h in HOSTS:
-    if h in parts:
-        body += [f"<!-- regress:{h} -->", parts[h].rstrip("\n") + "\n", f"<!-- /regress:{h} -->", ""]
-open(out, "w").write("\n".join(body))
+host_section.write(out, "regress", host, TITLE, sec)
 print(f"regress: wrote {out} ({host} section)", file=sys.stderr)

@@ -14,5 +14,5 @@ st=$?
 sed 's/^/l2 /' /tmp/l2.txt
 grep -E '^\{' $T/kvm_exit/hist | sed 's/[{}:]/ /g' | awk '{ print "hist", $2, $4 }'
 echo "hits $(sed -n 's/^ *Hits: *//p' $T/kvm_exit/hist) dropped $(sed -n 's/^ *Dropped: *//p' $T/kvm_exit/hist)"
-dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' | sed 's/^/warn /'
+lab-splats | sed 's/^/warn /'
 exit $st
