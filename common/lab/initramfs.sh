@@ -75,6 +75,7 @@ lab_l1_base() {
 	install -m 0755 "$LAB_DIR/guest/exits-referee" "$r/bin/exits-referee"
 	install -m 0755 "$LAB_DIR/guest/lab-splats" "$r/bin/lab-splats"
 	install -m 0755 "$LAB_DIR/guest/lab-cpu-demand" "$r/bin/lab-cpu-demand"
+	install -m 0755 "$LAB_DIR/guest/lab-progress" "$r/bin/lab-progress"
 	install -m 0755 "$LAB_DIR/kvm-install" "$r/bin/kvm-install"
 	gcc -static -O2 -Wall -Wextra -Werror -o "$out/cpuid-dump" "$LAB_DIR/guest/cpuid-dump.c" ||
 		lab_die "cannot build cpuid-dump (common/deps build)"
