@@ -35,5 +35,5 @@ def write(path, tag, host, title, section):
 
 if __name__ == "__main__":
     if len(sys.argv) != 5:
-        sys.exit(__doc__.strip().splitlines()[0].join(("usage: ", "")))
+        sys.exit(f"usage: {__doc__.strip().splitlines()[0]}")
     write(*sys.argv[1:5], sys.stdin.read())
