@@ -33,7 +33,7 @@ for h in "${hosts[@]}"; do
 	echo "experiment: $h ${p}_on then ${p}_off ($p=1, then $vendor reloaded with $p=0), L1 + L2 in the lab" >&2
 	# One L1 boot: "experiment-mode V" starts mode V's lines; V=0 reloads
 	# the vendor module (l1-experiment.sh prints the parameter it has).
-	l1cmd="for v in 1 0; do echo experiment-mode \$v; if [ \$v = 0 ]; then rmmod $vendor && modprobe $vendor $p=0 || exit 1; fi; sh /extra/l1-experiment.sh || exit \$?; done"
+	l1cmd="for v in 1 0; do echo experiment-mode \$v; if [ \$v = 0 ]; then rmmod $vendor && modprobe $vendor $p=0 || exit 1; fi; sh /extra/l1-experiment.sh || exit \$?; done; echo experiment-mode end"
 	log=$res/runs/$h.log
 	rm -f "$res/runs/$h-${p}_on.txt.tmp" "$res/runs/$h-${p}_off.txt.tmp" "$res/runs/$h.times"
 	mode= # the L1 boot's lines before the first marker go nowhere
@@ -44,9 +44,13 @@ for h in "${hosts[@]}"; do
 			experiment-mode*)
 				v=${line#experiment-mode }
 				v=${v%$'\r'}
-				mode=${p}_$([ "$v" = 1 ] && echo on || echo off)
-				echo "$mode $(date +%s)" >>"$res/runs/$h.times"
-				echo "experiment: $h $mode: L2 boots and samples at boot, +5 s, +10 s" >&2
+				case "$v" in
+				1) mode=${p}_on ;;
+				0) mode=${p}_off ;;
+				*) mode= ;;
+				esac
+				echo "${mode:-end} $(date +%s)" >>"$res/runs/$h.times"
+				[ -z "$mode" ] || echo "experiment: $h $mode: L2 boots and samples at boot, +5 s, +10 s" >&2
 				;;
 			*) [ -z "${mode-}" ] || printf '%s\n' "$line" >>"$res/runs/$h-$mode.txt.tmp" ;;
 			esac
@@ -55,7 +59,8 @@ for h in "${hosts[@]}"; do
 	set -e
 	echo "end $(date +%s)" >>"$res/runs/$h.times"
 	if [ "$st" != 0 ]; then
-		tail -n 20 "$res/runs/$h-${p}"_*.txt.tmp "$log" >&2 2>/dev/null
+		tail -n 20 "$res/runs/$h-${p}"_*.txt.tmp "$log" >&2 2>/dev/null || true
+		rm -f "$res/runs/$h-${p}"_*.txt.tmp "$res/runs/$h.times"
 		echo "experiment: $h failed ($st)" >&2
 		exit 1
 	fi
@@ -63,12 +68,12 @@ for h in "${hosts[@]}"; do
 		mode=${p}_$([ "$v" = 1 ] && echo on || echo off)
 		out=$res/runs/$h-$mode.txt
 		mv "$out.tmp" "$out"
-		# This mode's wall seconds: from its marker to the next (L1's boot
-		# not counted).
+		# This mode's seconds of the host's clock: from its marker to the
+		# next (L1's boot and power-off not counted).
 		wall=$(awk -v m="$mode" '$1 == m { t = $2; next } t && !w { w = $2 - t } END { print w + 0 }' "$res/runs/$h.times")
 		python3 tests/run-to-json.py "$out" --host "$h" --mode "$mode" --param "$p=$v" \
 			--l0 "$l0" --workload "${WORKLOAD:-}" --wall "$wall" >"$res/runs/$h-$mode.json"
-		echo "experiment: $h $mode: $wall s in L1" >&2
+		echo "experiment: $h $mode: $wall s (host's clock)" >&2
 	done
 	rm -f "$res/runs/$h.times"
 done

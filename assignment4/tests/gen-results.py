@@ -156,7 +156,7 @@ def section(host, runs):
         meta = runs[m]["meta"]
         out.append(f"- `{m}`: {meta['date']}, L1/L2 kernel {meta.get('kernel', '?')}, "
                    f"L0 {meta.get('l0', '?')}, L1 module parameter {meta.get('l1_param', '?')}, "
-                   f"workload: {meta.get('workload') or 'none (idle)'}, {meta.get('wall_seconds', '?')} s wall in L1.")
+                   f"workload: {meta.get('workload') or 'none (idle)'}, {meta.get('wall_seconds', '?')} s of the host's clock.")
     out.append("")
     if on not in runs or off not in runs:
         out += [f"Incomplete: only {', '.join(runs)} ran.", ""]
