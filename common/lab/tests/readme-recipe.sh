@@ -27,6 +27,16 @@ sed 's/^/#   /' <<<"$block"
 # As pasted into a shell: without the variables of the make that runs this
 # test (under MAKELEVEL > 0 the selftests' lib.mk leaves OUTPUT empty).
 shell=(env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS)
+# The compiler through Debian's ccache, when installed (common/deps kbuild):
+# the block's commands are unchanged and a rerun compiles from the cache.
+# Paths under $work are hashed relative to it, so each run's new directory
+# hits (the objects' debug info then names another run's directory).
+if [ -d /usr/lib/ccache ]; then
+	shell+=(PATH="/usr/lib/ccache:$PATH" CCACHE_DIR="$LAB_CACHE/ccache" CCACHE_BASEDIR="$work"
+		CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G)
+else
+	lab_say "no ccache (apt-get install ccache): every run compiles all of it"
+fi
 # A diff that does not apply: the block stops there, nothing configured.
 printf -- '--- a/Makefile\n+++ b/Makefile\n@@ -1 +1 @@\n-no such line\n+x\n' >"$work/stale.diff"
 lab_say "the README's build block with a diff that does not apply"

@@ -7,8 +7,8 @@ set -uo pipefail
 host=${1:?usage: stall.sh HOST}
 cd "$(dirname "$0")/../../.."
 t0=$(date +%s)
-out=$(common/lab/run --host "$host" --stall 40 --timeout 900 -- '
-	l2 --stall 15 -- "echo L2 is up; sleep 1000"
+out=$(common/lab/run --host "$host" --stall 20 --timeout 900 -- '
+	l2 --stall 10 -- "echo L2 is up; sleep 1000"
 	echo "l2 exit status $?"
 	echo "L1 goes quiet"
 	sleep 1000' 2>&1)
@@ -17,14 +17,14 @@ dt=$(($(date +%s) - t0))
 printf '%s\n' "$out"
 fail=0
 check() { if grep -qE -- "$1" <<<"$out"; then echo "ok: /$1/"; else echo "FAIL: no line matches /$1/"; fail=1; fi; }
-check '^l2: no progress for 15s \(L2.s console silent, its QEMU idle\): stopping L2$'
+check '^l2: no progress for 10s \(L2.s console silent, its QEMU idle\): stopping L2$'
 check '^l2: L2 was running: echo L2 is up; sleep 1000$'
 check '^l2:   \| L2 is up$'
 check "^l2: L1's kernel log, last lines:$"
 check '^l2 exit status 1$'
-check '^lab: \[ *[0-9]+s\] no progress for 40s: L1 prints nothing and .* is idle'
+check '^lab: \[ *[0-9]+s\] no progress for 20s: L1 prints nothing and .* is idle'
 check '^lab:   \| L1 goes quiet$'
-check '^lab: error: L1 stalled \(--stall 40\); serial log: '
+check '^lab: error: L1 stalled \(--stall 20\); serial log: '
 [ "$rc" = 1 ] && echo "ok: run exits 1" || { echo "FAIL: run exited $rc, want 1"; fail=1; }
 [ "$dt" -lt 300 ] && echo "ok: over in ${dt}s, well before the timeout" || { echo "FAIL: took ${dt}s"; fail=1; }
 exit $fail
