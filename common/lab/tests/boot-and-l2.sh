@@ -21,9 +21,10 @@ check "L1 has /dev/kvm"
 check "L2 kernel $rel"
 check "L2 has no /dev/kvm"
 check "l2 exit status 7"
-# Output written just before power-off arrives whole (the serial port drains):
-# L2's 500 lines (5.9 KB, more than the UART's 4 KB transmit buffer) cost an
-# I/O exit to L1's QEMU per character, L1's 2000 only Bochs' own emulation.
+# Output written just before power-off arrives whole (the serial port drains).
+# L2's 500 lines (5.9 KB, more than the serial core's one-page transmit
+# buffer) cost an I/O exit to L1's QEMU per character; L1's 2000 cost only
+# the emulator's own UART.
 check "L2.line.500"
 check "L1.line.2000"
 n=$(grep -c '^L[12]\.line\.' <<<"$out")

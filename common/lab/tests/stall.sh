@@ -7,7 +7,9 @@ set -uo pipefail
 host=${1:?usage: stall.sh HOST}
 cd "$(dirname "$0")/../../.."
 t0=$(date +%s)
-out=$(common/lab/run --host "$host" --stall 20 --timeout 900 -- '
+# L2's watchdog fires 10-15 s after L2's last line, L1's 30 s after L1's
+# (l2's report is L1's output): 15 s to spare for a slow L1.
+out=$(common/lab/run --host "$host" --stall 30 --timeout 900 -- '
 	l2 --stall 10 -- "echo L2 is up; sleep 1000"
 	echo "l2 exit status $?"
 	echo "L1 goes quiet"
@@ -22,9 +24,9 @@ check '^l2: L2 was running: echo L2 is up; sleep 1000$'
 check '^l2:   \| L2 is up$'
 check "^l2: L1's kernel log, last lines:$"
 check '^l2 exit status 1$'
-check '^lab: \[ *[0-9]+s\] no progress for 20s: L1 prints nothing and .* is idle'
+check '^lab: \[ *[0-9]+s\] no progress for 30s: L1 prints nothing and .* is idle'
 check '^lab:   \| L1 goes quiet$'
-check '^lab: error: L1 stalled \(--stall 20\); serial log: '
+check '^lab: error: L1 stalled \(--stall 30\); serial log: '
 [ "$rc" = 1 ] && echo "ok: run exits 1" || { echo "FAIL: run exited $rc, want 1"; fail=1; }
 [ "$dt" -lt 300 ] && echo "ok: over in ${dt}s, well before the timeout" || { echo "FAIL: took ${dt}s"; fail=1; }
 exit $fail
