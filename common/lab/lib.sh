@@ -24,9 +24,14 @@ lab_lock() {
 # unsigned), BPF's TCP congestion-control kfuncs and dummy struct_ops.  Then
 # the crypto manager's self-test of every algorithm the kernel registers
 # (0.87 G of an L2 boot's 1.57 G instructions): no test uses the kernel's
-# crypto.  KVM's code is untouched.  (L2 alone also boots with rodata=off:
-# see guest/l2.)
+# crypto.  KVM's code is untouched.
 LAB_BOOT_ARGS="initcall_blacklist=trace_eval_init,jent_mod_init,load_system_certificate_list,bpf_tcp_ca_kfunc_init,bpf_dummy_struct_ops_init cryptomgr.notests=1"
+# L2's (guest/l2, through /lab/env): L2 also skips the read-only remapping
+# of the kernel's data and its W+X page-table walk (0.14 G of its 0.70 G
+# boot instructions), as it only runs workloads.  L1 keeps it, so that a KVM
+# diff that writes to its const or ro_after_init data faults there as it
+# would on a real host.
+LAB_L2_BOOT_ARGS="$LAB_BOOT_ARGS rodata=off"
 
 lab_say() { printf 'lab: [%4ds] %s\n' "$(($(date +%s) - LAB_T0))" "$*" >&2; }
 lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
@@ -176,6 +181,25 @@ lab_kernel_copy_clean() {
 		fi
 	done
 	exec 9>&-
+}
+
+# lab_stock_cpuid_key HOST: names what an L2's CPUID answers under the stock
+# KVM depend on in the lab on the emulated HOST (vmx or svm): the emulator's
+# version and CPU model, L1's kernel and command line (run), its archive
+# (L2's kernel, QEMU and machine).  Prints nothing for the kvm host, whose
+# answers come from this machine's CPU.
+lab_stock_cpuid_key() {
+	local host=$1 rel kroot base emu
+	case "$host" in
+	vmx) emu=$(dpkg-query -W -f='${Version}' bochs; cat "$LAB_DIR/bochsrc.in") ;;
+	svm) emu=$(dpkg-query -W -f='${Version}' qemu-system-x86) ;;
+	*) return 0 ;;
+	esac
+	rel=$(lab_kernel_release)
+	kroot=$(lab_kernel_fetch "$rel")
+	base=$(. "$LAB_DIR/initramfs.sh" && lab_l1_base "$rel" "$kroot")
+	printf '%s-%s\n' "$host" "$({ echo "$emu"; echo "$base $LAB_BOOT_ARGS / $LAB_L2_BOOT_ARGS"; cat "$LAB_DIR/run"; } |
+		sha256sum | cut -c1-16)"
 }
 
 # lab_cpu_demand PID: centiseconds PID has run or waited for a CPU
