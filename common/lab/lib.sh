@@ -187,11 +187,12 @@ lab_kernel_copy_clean() {
 # KVM depend on in the lab on the emulated HOST (vmx or svm): the emulator's
 # version and CPU model, L1's kernel and command line (run), its archive
 # (L2's kernel, QEMU and machine).  Prints nothing for the kvm host, whose
-# answers come from this machine's CPU.
+# answers come from this machine's CPU.  Coarse on purpose: any change to
+# run or to a guest script makes a new key, at the price of one L2 boot.
 lab_stock_cpuid_key() {
 	local host=$1 rel kroot base emu
 	case "$host" in
-	vmx) emu=$(dpkg-query -W -f='${Version}' bochs; cat "$LAB_DIR/bochsrc.in") ;;
+	vmx) emu=$(dpkg-query -W -f='${Version}' bochs; echo "${LAB_BOCHS_IPS:-}"; cat "$LAB_DIR/bochsrc.in") ;;
 	svm) emu=$(dpkg-query -W -f='${Version}' qemu-system-x86) ;;
 	*) return 0 ;;
 	esac
