@@ -2,8 +2,9 @@
 # shellcheck shell=bash
 
 # Modules L1 needs, with their dependencies resolved from the image's own
-# modules.dep (kvm needs irqbypass, kvm-amd needs ccp).
-LAB_MODULES="msr kvm kvm_intel kvm_amd"
+# modules.dep (kvm needs irqbypass, kvm-amd needs ccp); the disk drivers
+# are for a session's L1 (guest/l1-init), which takes its jobs from a disk.
+LAB_MODULES="msr kvm kvm_intel kvm_amd ata_piix sd_mod virtio_blk"
 
 # cpio_of DIR: a newc archive of DIR on stdout, owned by root.
 cpio_of() {

@@ -203,6 +203,82 @@ lab_stock_cpuid_key() {
 		sha256sum | cut -c1-16)"
 }
 
+# A session: one L1 per emulated host serving runs one after another
+# (common/lab/run with LAB_SESSION, set by common/lab/runtests, whose pid is
+# LAB_SESSION_OWNER).  Its directory holds the emulator's files, its pid, the
+# L1 archive it booted, the last job's number and state, and the disk that
+# carries the jobs (sparse; Bochs wants its geometry, 2 GiB).
+LAB_SESSION_DISK_CHS="cylinders=4161, heads=16, spt=63"
+LAB_SESSION_DISK_BYTES=$((4161 * 16 * 63 * 512))
+
+lab_session_create() {
+	rm -rf "$1" && mkdir -p "$1" && truncate -s "$LAB_SESSION_DISK_BYTES" "$1/disk.img"
+}
+
+# lab_session_started DIR PID BASE WHAT: the emulator PID runs job 1;
+# a watcher stops it when the owner is gone.
+lab_session_started() {
+	echo "$2" >"$1/pid"
+	echo "$3" >"$1/base"
+	echo "$4" >"$1/what"
+	echo "busy 1" >"$1/state"
+	(
+		exec </dev/null >/dev/null 2>&1 9>&-
+		while kill -0 "$LAB_SESSION_OWNER" && kill -0 "$2"; do sleep 2; done
+		kill -CONT "$2"
+		kill "$2"
+	) &
+}
+
+# lab_session_alive DIR: its emulator runs and its last job ended.
+lab_session_alive() {
+	local pid
+	pid=$(cat "$1/pid" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+		grep -qE '^(bochs|qemu-system)' "/proc/$pid/comm" 2>/dev/null &&
+		[ "$(cat "$1/state" 2>/dev/null)" = "idle $(cat "$1/job" 2>/dev/null)" ]
+}
+
+lab_session_idle() {
+	echo "$2" >"$1/job"
+	echo "idle $2" >"$1/state"
+}
+
+# lab_session_submit DIR N ROOT: job N, the archive of ROOT, on the
+# session's disk: the archive from 1 MiB on, then the header that L1 polls.
+lab_session_submit() {
+	local d=$1 n=$2 size mib
+	echo "busy $n" >"$d/state"
+	cpio_of "$3" >"$d/job.cpio" || return 1
+	size=$(stat -c %s "$d/job.cpio")
+	mib=$(((size + 1048575) / 1048576))
+	[ $(((mib + 1) * 1048576)) -le "$LAB_SESSION_DISK_BYTES" ] ||
+		lab_die "the job's archive ($mib MiB) is larger than the session's disk"
+	dd if="$d/job.cpio" of="$d/disk.img" bs=1M seek=1 conv=notrunc status=none &&
+		printf 'LABJOB %d %d\n' "$n" "$mib" | dd of="$d/disk.img" bs=512 count=1 conv=notrunc,sync status=none &&
+		echo "$n" >"$d/job" && rm -f "$d/job.cpio"
+}
+
+# lab_session_end DIR: stop its emulator (the caller holds its lock).
+lab_session_end() {
+	local pid
+	pid=$(cat "$1/pid" 2>/dev/null) || pid=
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -CONT "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null
+	fi
+	rm -rf "$1"
+}
+
+# lab_session_close DIR: the same, once the run using it (if any) is done.
+lab_session_close() {
+	[ -e "$1" ] || return 0
+	(
+		exec 9>"$1.lock"
+		flock -w 5 9 && lab_session_end "$1"
+	)
+	rm -f "$1.lock"
+}
+
 # lab_cpu_demand PID: centiseconds PID has run or waited for a CPU
 # (guest/lab-cpu-demand, which L1's `l2` uses too).
 lab_cpu_demand() {

@@ -1,0 +1,76 @@
+#!/bin/bash
+# A session's L1 (common/lab/run with LAB_SESSION): each job finds it as
+# after boot, whatever the last job left behind (files, processes, tracing
+# triggers that hold a reference to KVM, module options, a rebuilt KVM), and
+# a job that takes L1 down ends the session: the next run boots a new one.
+set -uo pipefail
+host=${1:?usage: session.sh HOST}
+. common/lab/lib.sh
+LAB_SESSION=$(mktemp -d "${TMPDIR:-/tmp}/lab-session.XXXXXX")
+LAB_SESSION_OWNER=$$
+export LAB_SESSION LAB_SESSION_OWNER
+work=$(mktemp -d)
+trap 'lab_session_close "$LAB_SESSION/$host"; rm -rf "$LAB_SESSION" "$work"' EXIT
+fail=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+# has FILE LINE: FILE holds LINE, exactly.
+has() { grep -qxF -- "$2" "$1"; }
+
+mods=$(common/lab/kvm-build --diff assignment2/kvm.diff) || exit 1
+patched=$(md5sum <"$mods/kvm.ko" | cut -d' ' -f1)
+mkdir "$work/stage"
+echo staged >"$work/stage/job2-file"
+
+kvm_md5='echo "kvm.ko $(md5sum </lib/modules/$(uname -r)/kernel/arch/x86/kvm/kvm.ko | cut -d" " -f1)"'
+job() { # job N RUN-ARGS... -- CMD: run it, output in $work/N.out, stderr in N.err
+	local n=$1
+	shift
+	common/lab/run --host "$host" "$@" >"$work/$n.out" 2>"$work/$n.err"
+	echo $? >"$work/$n.rc"
+	sed "s/^/  job $n: /" "$work/$n.out" "$work/$n.err"
+}
+
+T=/sys/kernel/tracing/events/kvm
+job 1 --stock -- "
+	$kvm_md5
+	echo halt_poll_ns \$(cat /sys/module/kvm/parameters/halt_poll_ns)
+	echo left >/extra/left; echo left >/tmp/left; echo left >/root/left
+	echo 'options kvm halt_poll_ns=7' >/etc/modprobe.d/left.conf
+	echo 'hist:keys=exit_reason' >$T/kvm_exit/trigger
+	echo 'disable_hist:kvm:kvm_exit if function == 1' >$T/kvm_cpuid/trigger
+	echo 64 >/sys/kernel/tracing/buffer_size_kb
+	echo lab-session-job-1 >/dev/kmsg
+	setsid sleep 1000 </dev/null >/dev/null 2>&1 &
+	echo triggers set: \$(grep -hv '^#' $T/*/trigger | wc -l)
+	exit 3"
+job 2 --diff assignment2/kvm.diff --kvm-param kvm.halt_poll_ns_grow=3 --add "$work/stage" -- "
+	$kvm_md5
+	echo extra: \$(ls /extra); echo tmp: \$(ls /tmp); echo root: \$(ls /root)
+	echo modprobe.d: \$(ls /etc/modprobe.d)
+	echo halt_poll_ns \$(cat /sys/module/kvm/parameters/halt_poll_ns)
+	echo halt_poll_ns_grow \$(cat /sys/module/kvm/parameters/halt_poll_ns_grow)
+	echo triggers: \$(grep -hv '^#' $T/*/trigger)
+	echo buffer_size_kb \$(cat /sys/kernel/tracing/buffer_size_kb)
+	echo sleepers: \$(ps -o comm | grep -c '^sleep\$')
+	echo job-1 in dmesg: \$(dmesg | grep -c lab-session-job-1)"
+job 3 --stock -- "echo going down; poweroff -f"
+job 4 --stock -- "$kvm_md5"
+
+stock=$(sed -n 's/^kvm.ko //p' "$work/1.out")
+poll=$(sed -n 's/^halt_poll_ns //p' "$work/1.out")
+has "$work/1.out" "triggers set: 2" && ok "job 1 set two triggers" || bad "job 1 did not set its two triggers"
+[ "$(cat "$work/1.rc")" = 3 ] && ok "job 1's status (3)" || bad "job 1: status $(cat "$work/1.rc"), want 3"
+grep -q 'a session: it stays up' "$work/1.err" && ok "job 1 boots the session's L1" || bad "job 1 did not boot a session"
+[ "$(cat "$work/2.rc")" = 0 ] && ok "job 2's status (0)" || bad "job 2: status $(cat "$work/2.rc")"
+grep -q "job 2 for the L1 already up" "$work/2.err" && ok "job 2 runs in job 1's L1" || bad "job 2 booted an L1"
+has "$work/2.out" "kvm.ko $patched" && ok "job 2 has the diff's kvm.ko" || bad "job 2's kvm.ko is not the diff's ($patched)"
+[ -n "$stock" ] && [ "$stock" != "$patched" ] && ok "job 1 had the stock kvm.ko" || bad "job 1's kvm.ko: '$stock'"
+for l in "extra: job2-file" "tmp:" "root:" "modprobe.d:" "halt_poll_ns ${poll:-?}" "halt_poll_ns_grow 3" "triggers:" "sleepers: 0" "job-1 in dmesg: 0"; do
+	has "$work/2.out" "$l" && ok "job 2: $l" || bad "job 2: want '$l'"
+done
+grep -q '^buffer_size_kb 64$' "$work/2.out" && bad "job 2: job 1's buffer_size_kb (64)" || ok "job 2: the boot's buffer_size_kb"
+[ "$(cat "$work/3.rc")" != 0 ] && ok "job 3 (L1 powered off): run fails ($(cat "$work/3.rc"))" || bad "job 3: status 0"
+grep -q 'a session: it stays up' "$work/4.err" && ok "job 4 boots a new L1" || bad "job 4 did not boot a new L1"
+has "$work/4.out" "kvm.ko $stock" && ok "job 4 has the stock kvm.ko" || bad "job 4's kvm.ko is not the stock one"
+exit $fail
