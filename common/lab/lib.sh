@@ -223,17 +223,40 @@ lab_session_started() {
 	echo "$4" >"$1/what"
 	echo "busy 1" >"$1/state"
 	(
-		exec </dev/null >/dev/null 2>&1 9>&-
-		while kill -0 "$LAB_SESSION_OWNER" && kill -0 "$2"; do sleep 2; done
-		kill -CONT "$2"
-		kill "$2"
+		lab_close_fds
+		exec </dev/null >/dev/null 2>&1
+		trap '' HUP
+		while kill -0 "$LAB_SESSION_OWNER" && lab_pid_running "$2"; do sleep 2; done
+		if lab_pid_running "$2"; then
+			kill -CONT "$2"
+			kill "$2"
+		fi
 	) &
+}
+
+# lab_close_fds: close every file descriptor above 2 of this shell.
+lab_close_fds() {
+	local f
+	for f in /proc/"$BASHPID"/fd/*; do
+		f=${f##*/}
+		[ "$f" -gt 2 ] && eval "exec $f>&-"
+	done
+	return 0
+}
+
+# lab_pid_running PID: PID exists and is not a zombie (a session's emulator
+# is reparented when the run that started it exits, and reaped later).
+lab_pid_running() {
+	local stat
+	[ -n "$1" ] && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
 }
 
 # lab_session_alive DIR: its emulator runs and its last job ended.
 lab_session_alive() {
 	local pid
-	pid=$(cat "$1/pid" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+	pid=$(cat "$1/pid" 2>/dev/null) && lab_pid_running "$pid" &&
 		grep -qE '^(bochs|qemu-system)' "/proc/$pid/comm" 2>/dev/null &&
 		[ "$(cat "$1/state" 2>/dev/null)" = "idle $(cat "$1/job" 2>/dev/null)" ]
 }
@@ -262,21 +285,21 @@ lab_session_submit() {
 lab_session_end() {
 	local pid
 	pid=$(cat "$1/pid" 2>/dev/null) || pid=
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -CONT "$pid" 2>/dev/null
-		kill "$pid" 2>/dev/null
+	if lab_pid_running "$pid"; then
+		kill -CONT "$pid" 2>/dev/null || true
+		kill "$pid" 2>/dev/null || true
 	fi
 	rm -rf "$1"
 }
 
-# lab_session_close DIR: the same, once the run using it (if any) is done.
+# lab_session_close DIR: the same, unless a run is using it.
 lab_session_close() {
 	[ -e "$1" ] || return 0
 	(
 		exec 9>"$1.lock"
-		flock -w 5 9 && lab_session_end "$1"
+		flock -n 9 && lab_session_end "$1"
 	)
-	rm -f "$1.lock"
+	return 0
 }
 
 # lab_cpu_demand PID: centiseconds PID has run or waited for a CPU
