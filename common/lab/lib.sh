@@ -115,22 +115,38 @@ lab_kernel_fetch() {
 	echo "$dir/root"
 }
 
+# lab_ccache_env DIR: the environment (NAME=VALUE lines) that compiles
+# through Debian's ccache into the lab's cache, paths under DIR hashed
+# relative to it.  Kbuild's commands name in-tree files relative to the
+# tree, so the same source configured the same way hits in any tree: the
+# README's recipe (readme-recipe) compiles from what kvm-build compiled.
+# Nothing when ccache is not installed.
+lab_ccache_env() {
+	[ -d /usr/lib/ccache ] || return 0
+	printf '%s\n' "PATH=/usr/lib/ccache:$PATH" "CCACHE_DIR=$LAB_CACHE/ccache" \
+		"CCACHE_BASEDIR=$1" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
+}
+
 # lab_kernel_prepare SRC RELEASE: configure SRC as Debian built RELEASE and
 # run modules_prepare, once per tree and release, so that modules built there
-# load into Debian's image.
+# load into Debian's image.  The configuration is the README's, to the byte
+# (KVM_WERROR would change every compile command): kvm-build fails on a
+# warning by reading the compiler's output instead.
 lab_kernel_prepare() {
-	local src=$1 rel=$2 kroot
-	[ -f "$src/.lab-prepared-$rel" ] && return
+	local src=$1 rel=$2 kroot cc how="Debian's config, modules unsigned, as the README's"
+	[ "$(cat "$src/.lab-prepared-$rel" 2>/dev/null)" = "$how" ] && return
 	kroot=$(lab_kernel_fetch "$rel")
 	lab_say "preparing $src for $rel (config, modules_prepare: about a minute)"
+	rm -f "$src/.lab-prepared-$rel"
 	cp "$kroot/boot/config-$rel" "$src/.config"
 	cp "$kroot/usr/src/linux-headers-$rel/Module.symvers" "$src/Module.symvers"
 	"$src/scripts/config" --file "$src/.config" --set-str MODULE_SIG_KEY "" \
-		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" --enable KVM_WERROR
-	make -s -C "$src" KERNELRELEASE="$rel" olddefconfig >/dev/null
-	make -s -C "$src" -j"$(nproc)" KERNELRELEASE="$rel" modules_prepare >"$src/.lab-prepare.log" 2>&1 ||
+		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS ""
+	mapfile -t cc < <(lab_ccache_env "$src")
+	env "${cc[@]}" make -s -C "$src" KERNELRELEASE="$rel" olddefconfig >/dev/null
+	env "${cc[@]}" make -s -C "$src" -j"$(nproc)" KERNELRELEASE="$rel" modules_prepare >"$src/.lab-prepare.log" 2>&1 ||
 		lab_die "modules_prepare failed: $(tail -n 5 "$src/.lab-prepare.log")"
-	touch "$src/.lab-prepared-$rel"
+	echo "$how" >"$src/.lab-prepared-$rel"
 }
 
 # The kernel source tree of a release, unpacked from linux-source-6.12 and
