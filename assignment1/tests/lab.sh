@@ -8,8 +8,8 @@ host=${1:?usage: tests/lab.sh vmx|svm [--cpu MODEL]}
 shift
 cd "$(dirname "$0")/.."
 kdir=$(../common/lab/kernel headers)
-make -s build/vmxcaps
-make -s module KDIR="$kdir" >/dev/null
+flock Makefile make -s build/vmxcaps
+flock Makefile make -s module KDIR="$kdir" >/dev/null
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp build/vmxcaps build/vmxcaps.ko tests/lab-guest.sh "$stage/"

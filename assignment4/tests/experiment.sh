@@ -18,7 +18,7 @@ for h in "${hosts[@]}"; do
 	case "$h" in vmx | svm) ;; *) echo "experiment: unknown host '$h' (vmx or svm)" >&2; exit 2 ;; esac
 done
 ../common/lab/kvm-build --diff kvm.diff >/dev/null # built once here, cached by the lab
-make -s build/exitstat
+flock Makefile make -s build/exitstat
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp build/exitstat tests/guest/l1-experiment.sh tests/guest/l2-experiment.sh "$stage/"

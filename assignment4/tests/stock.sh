@@ -5,7 +5,7 @@
 set -uo pipefail
 host=${1:-svm}
 cd "$(dirname "$0")/.." || exit 1
-make -s build/exitstat || exit 1
+flock Makefile make -s build/exitstat || exit 1
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp build/exitstat "$stage/"
