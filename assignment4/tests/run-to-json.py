@@ -15,13 +15,14 @@ ap.add_argument("--mode", required=True)
 ap.add_argument("--param", required=True)
 ap.add_argument("--l0", default="")
 ap.add_argument("--workload", default="")
+ap.add_argument("--gap", type=int, default=5)
 ap.add_argument("--wall", type=int, default=0)
 a = ap.parse_args()
 
 samples, hist, names, warns = [], {}, {}, []
 hits = dropped = None
 meta = {"host": a.host, "mode": a.mode, "kvm_param": a.param, "l0": a.l0,
-        "workload": a.workload, "wall_seconds": a.wall,
+        "workload": a.workload, "sample_gap_seconds": a.gap, "wall_seconds": a.wall,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 for line in open(a.out, encoding="utf-8", errors="replace"):
     line = line.rstrip("\n")

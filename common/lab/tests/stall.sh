@@ -5,12 +5,12 @@
 # timeout.
 set -uo pipefail
 host=${1:?usage: stall.sh HOST}
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../.." || exit 1
 t0=$(date +%s)
-# L2's watchdog fires 10-15 s after L2's last line, L1's 30 s after L1's
-# (l2's report is L1's output): 15 s to spare for a slow L1.
-out=$(common/lab/run --host "$host" --stall 30 --timeout 900 -- '
-	l2 --stall 10 -- "echo L2 is up; sleep 1000"
+# L2's watchdog fires 5-10 s after L2's last line, L1's 20 s after L1's
+# (l2's report is L1's output): 10 s to spare for a slow L1.
+out=$(common/lab/run --host "$host" --stall 20 --timeout 900 -- '
+	l2 --stall 5 -- "echo L2 is up; sleep 1000"
 	echo "l2 exit status $?"
 	echo "L1 goes quiet"
 	sleep 1000' 2>&1)
@@ -19,14 +19,14 @@ dt=$(($(date +%s) - t0))
 printf '%s\n' "$out"
 fail=0
 check() { if grep -qE -- "$1" <<<"$out"; then echo "ok: /$1/"; else echo "FAIL: no line matches /$1/"; fail=1; fi; }
-check '^l2: no progress for 10s \(L2.s console silent, its QEMU idle\): stopping L2$'
+check '^l2: no progress for 5s \(L2.s console silent, its QEMU idle\): stopping L2$'
 check '^l2: L2 was running: echo L2 is up; sleep 1000$'
 check '^l2:   \| L2 is up$'
 check "^l2: L1's kernel log, last lines:$"
 check '^l2 exit status 1$'
-check '^lab: \[ *[0-9]+s\] no progress for 30s: L1 prints nothing and .* is idle'
+check '^lab: \[ *[0-9]+s\] no progress for 20s: L1 prints nothing and .* is idle'
 check '^lab:   \| L1 goes quiet$'
-check '^lab: error: L1 stalled \(--stall 30\); serial log: '
+check '^lab: error: L1 stalled \(--stall 20\); serial log: '
 # QEMU's monitor: an idle L1 takes the NMI that run sends it.
 if [ "$host" != vmx ]; then
 	check '^lab: \[ *[0-9]+s\] after an NMI from the monitor, L1.s console printed [1-9][0-9]* bytes more:$'
