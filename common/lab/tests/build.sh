@@ -3,16 +3,21 @@
 # a fresh checkout of HEAD (one each), whatever kernel this machine runs.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
+. common/lab/lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 # build DIR CMD FILE...: CMD in a fresh checkout DIR must build every FILE.
+# The compiler through the lab's ccache (when installed): the commands and
+# their outputs are the same, the five checkouts compile the same files.
 build() {
-	local dir=$tmp/$1 cmd=$2 f
+	local dir=$tmp/$1 cmd=$2 f cc
 	shift 2
 	mkdir -p "$dir"
 	git archive HEAD | tar -x -C "$dir" || { echo "FAIL: git archive HEAD"; fail=1; return; }
-	if (cd "$dir" && $cmd) >"$dir.log" 2>&1; then
+	mapfile -t cc < <(lab_ccache_env "$dir")
+	# shellcheck disable=SC2086 # CMD is words
+	if (cd "$dir" && env "${cc[@]}" $cmd) >"$dir.log" 2>&1; then
 		echo "ok: $cmd"
 	else
 		echo "FAIL: $cmd:"; tail -n 20 "$dir.log" | sed 's/^/    /'; fail=1
