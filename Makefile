@@ -28,9 +28,9 @@ deps:
 check: deps
 	@common/lab/runtests
 
-# The exit accounting's cost, measured on the emulated SVM host (about 2.5
-# minutes warm on 2 cores), then on the emulated VMX host (Bochs, one boot
-# at a time: about 15 minutes). BENCH_HOSTS=svm or BENCH_HOSTS=vmx picks one;
+# The exit accounting's cost, measured on the emulated SVM host, then on
+# the emulated VMX host (Bochs, one boot at a time), two L1 boots each, each
+# measuring every configuration. BENCH_HOSTS=svm or BENCH_HOSTS=vmx picks one;
 # BENCH_ARGS=--quick: the budget check alone.
 BENCH_HOSTS ?= svm vmx
 bench:
@@ -61,6 +61,7 @@ demo: deps
 	(for d in assignment*/kvm.diff; do \
 		nice -n 10 common/lab/kvm-build --diff $$d >/dev/null || exit 1; \
 	done) >logs/demo-kvm-builds.log 2>&1 & builds=$$!; \
+	trap 'pkill -P $$builds; kill $$builds 2>/dev/null; exit 130' INT TERM; \
 	for a in $(ASSIGNMENTS); do \
 		echo "demo: === $$a: test"; \
 		$(MAKE) -s -C $$a test || status=1; \

@@ -108,7 +108,7 @@ def chart(host, runs, on, off, path):
     script = f"""
 set terminal pngcairo size 1100,540 font ",10"
 set output '{path}'
-set title "{ISA[host]}: exits per reason of an L2 Linux, boot + 10 s, {P} on vs off (log scale)" noenhanced
+set title "{ISA[host]}: exits per reason of an L2 Linux, boot + {2 * g} s, {P} on vs off (log scale)" noenhanced
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -134,7 +134,7 @@ def commentary(host, runs, on, off):
     a, b = runs[on]["samples"][-1], runs[off]["samples"][-1]
     lines = []
     ta, tb = a["total"], b["total"]
-    lines.append(f"- Total exits at boot + 10 s: {fmt(ta)} with {P}, {fmt(tb)} without "
+    lines.append(f"- Total exits at boot + {2 * gap(runs.values())} s: {fmt(ta)} with {P}, {fmt(tb)} without "
                  f"({ratio(ta, tb)}); exit-handling cycles {ratio(a['cycles'], b['cycles'])}.")
     diffs = []
     for c in shown_codes(host, runs):

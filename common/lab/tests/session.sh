@@ -40,6 +40,7 @@ buffer_size='echo "buffer_size_kb $(sed "s/.*expanded: \([0-9]*\).*/\1/" /sys/ke
 job() { # job N RUN-ARGS... -- CMD: run it, output in $work/N.out, stderr in N.err
 	local n=$1
 	shift
+	rm -f "$work/$n.job"
 	LAB_JOB_FILE=$work/$n.job timeout 900 common/lab/run --host "$host" "$@" >"$work/$n.out" 2>"$work/$n.err"
 	echo $? >"$work/$n.rc"
 	sed "s/^/  job $n: /" "$work/$n.out" "$work/$n.err"
