@@ -85,12 +85,11 @@ def no_vmexit(host, run, sample):
     return max(0, sample["counts"].get("33", 0) - run.get("tracepoint_counts", {}).get("33", 0))
 
 
-def chart(host, runs, on, off, path):
+def chart(host, runs, on, off, path, g):
     """Clustered bars, log scale: exits per reason at the last sample, on vs off.
     A count of 0 has no bar on a log scale: it is marked "0" and listed below."""
     p, P = MODES[host]
     codes = shown_codes(host, runs)
-    g = gap(runs.values())
     dat = path[:-4] + ".dat"
     zeros = {on: [], off: []}
     with open(dat, "w") as f:
@@ -129,12 +128,12 @@ plot '{dat}' using 2:xtic(1) title "{P} on (nested paging)" lc rgb "#3465a4", \\
     os.unlink(dat)
 
 
-def commentary(host, runs, on, off):
+def commentary(host, runs, on, off, g):
     p, P = MODES[host]
     a, b = runs[on]["samples"][-1], runs[off]["samples"][-1]
     lines = []
     ta, tb = a["total"], b["total"]
-    lines.append(f"- Total exits at boot + {2 * gap(runs.values())} s: {fmt(ta)} with {P}, {fmt(tb)} without "
+    lines.append(f"- Total exits at boot + {2 * g} s: {fmt(ta)} with {P}, {fmt(tb)} without "
                  f"({ratio(ta, tb)}); exit-handling cycles {ratio(a['cycles'], b['cycles'])}.")
     diffs = []
     for c in shown_codes(host, runs):
@@ -224,9 +223,9 @@ def section(host, runs):
     out += ["", "Cycles are TSC cycles of the emulated host: emulated time, not the cost on real hardware. "
             "A reason's cycles are what handling its exits cost KVM; the time the vCPU was away "
             "(halted, preempted, in the VMM's userspace) is in the totals row only.", ""]
-    out += ["### What changed most", ""] + commentary(host, runs, on, off) + [""]
+    out += ["### What changed most", ""] + commentary(host, runs, on, off, g) + [""]
     png = f"exits-{host}.png"
-    chart(host, runs, on, off, os.path.join(RES, png))
+    chart(host, runs, on, off, os.path.join(RES, png), g)
     out += [f"![{P} on vs off, exits per reason, log scale]({png})", ""]
     return out
 

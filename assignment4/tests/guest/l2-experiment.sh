@@ -1,7 +1,8 @@
 #!/bin/sh
 # (in L2) The original write-up's three counts: at boot, +5 s, +10 s (+G s,
 # +2G s with G in /extra/gap), each an "exitstat --json" line;
-# /extra/workload (if any) runs before the second and the third.  The last sample's first query carries the trace mark.
+# /extra/workload (if any) runs before the second and the third.  The last
+# sample's first query carries the trace mark.
 # The lines are printed only after the last sample: each character on the
 # serial console is an I/O exit, which would land in the counts.
 gap=$(cat /extra/gap 2>/dev/null) || gap=5
