@@ -120,11 +120,14 @@ lab_kernel_fetch() {
 # relative to it.  Kbuild's commands name in-tree files relative to the
 # tree, so the same source configured the same way hits in any tree: the
 # README's recipe (readme-recipe) compiles from what kvm-build compiled.
-# Nothing when ccache is not installed.
+# Depend mode: on a miss ccache takes the headers from the compiler's own
+# -MMD output instead of running the preprocessor first: a KVM build that
+# misses takes 109 CPU-s instead of 164 (120 without ccache; 1 Dec 2026),
+# and a hit is the same.  Nothing when ccache is not installed.
 lab_ccache_env() {
 	[ -d /usr/lib/ccache ] || return 0
 	printf '%s\n' "PATH=/usr/lib/ccache:$PATH" "CCACHE_DIR=$LAB_CACHE/ccache" \
-		"CCACHE_BASEDIR=$1" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
+		"CCACHE_BASEDIR=$1" CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1 CCACHE_MAXSIZE=2G
 }
 
 # lab_kernel_prepare SRC RELEASE: configure SRC as Debian built RELEASE and
