@@ -19,7 +19,15 @@ ver=$(dpkg-query -W -f='${Version}' "linux-image-$rel") ||
 	{ echo "FAIL: linux-image-$rel is not installed ('make deps' installs it with its headers)"; exit 1; }
 diff=$PWD/assignment3/kvm.diff
 kroot=$(lab_kernel_fetch "$rel")
-work=$(mktemp -d "${TMPDIR:-/tmp}/readme-recipe.XXXXXX")
+# The tree (1.5 GB unpacked, 2 GB built) in /dev/shm when it has room and
+# TMPDIR is not set: on an ext4 mounted with discard (this machine kind's
+# root) unpacking it took 18 s and removing it 20 s, in /dev/shm 9 s and 1
+# (1 Dec 2026).
+root=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR-}" ] && [ "$(df --output=avail -k /dev/shm 2>/dev/null | tail -n 1)" -gt $((4 << 20)) ] 2>/dev/null; then
+	root=/dev/shm
+fi
+work=$(mktemp -d "$root/readme-recipe.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 src=$work/linux-source-6.12
 echo "# rel=$rel ver=$ver diff=$diff src=$src:"
