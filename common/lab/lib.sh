@@ -171,7 +171,8 @@ lab_kernel_source() {
 	dpkg-deb -x "$dir"/srcdeb/linux-source-6.12_*.deb "$dir/srcdeb/x"
 	lab_say "unpacking kernel source"
 	rm -rf "$dir/src" && mkdir -p "$dir/src"
-	tar -xf "$dir"/srcdeb/x/usr/src/linux-source-6.12.tar.xz -C "$dir/src" --strip-components=1 ||
+	# Debian's tarball has 62 xz blocks: decompressed on every core.
+	tar -I 'xz -T0' -xf "$dir"/srcdeb/x/usr/src/linux-source-6.12.tar.xz -C "$dir/src" --strip-components=1 ||
 		lab_die "cannot unpack linux-source-6.12.tar.xz"
 	rm -rf "$dir/srcdeb"
 	touch "$dir/.src-done"
