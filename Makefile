@@ -13,7 +13,7 @@ ASSIGNMENTS := $(patsubst %/Makefile,%,$(wildcard assignment*/Makefile))
 HOST ?= vmx svm
 export HOST
 
-.PHONY: all deps check bench regress demo reports clean kvm kvm-diff-given install-kvm reload-kvm $(ASSIGNMENTS)
+.PHONY: all deps check bench regress demo reports clean kvm kvm-diff-given install-kvm reload-kvm uninstall-kvm $(ASSIGNMENTS)
 
 all: $(ASSIGNMENTS)
 
@@ -98,6 +98,13 @@ install-kvm: kvm-diff-given
 
 reload-kvm: kvm-diff-given
 	@mods=$$($(KVM_BUILD)) && common/lab/kvm-install --reload --release "$(KRELEASE)" "$$mods"
+
+# Back to the distribution's KVM: what install-kvm put in updates/ goes,
+# and a KVM running on KRELEASE is swapped for the distribution's
+# (refused while a VM runs).
+uninstall-kvm:
+	@common/lab/kvm-install --remove --release "$(KRELEASE)" \
+		$(if $(and $(filter $(KRELEASE),$(shell uname -r)),$(wildcard /sys/module/kvm)),--reload)
 
 environment.png: common/environment.dot
 	dot -Tpng -Gdpi=110 $< -o $@

@@ -2,7 +2,8 @@
 # install.sh HOST: `make install-kvm`/`reload-kvm`'s installer in the lab, on
 # the stock kernel of L1: installs assignment 2's modules under updates/,
 # refuses to reload while a VM runs, reloads when none does, and then an L2
-# guest sees the signature leaf of the patched KVM.
+# guest sees the signature leaf of the patched KVM; --remove --reload puts
+# the distribution's KVM back.
 set -euo pipefail
 host=${1:?usage: install.sh vmx|svm}
 root=$(cd "$(dirname "$0")/../.." && pwd)

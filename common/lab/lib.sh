@@ -73,6 +73,24 @@ lab_kvm_host_usable() {
 	esac
 }
 
+# lab_source_version: the version of linux-source-6.12 apt would install.
+# An apt-cache call takes a second of CPU on Debian's container images,
+# which keep no package cache (Dir::Cache::pkgcache ""), and the lab asks
+# for each run (81 times, 76 CPU-s, in a cold make check): the answer is
+# kept until apt's index or preferences change.
+lab_source_version() {
+	local key memo=$LAB_CACHE/apt-linux-source-6.12 k v
+	key=$(stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* /etc/apt/preferences* \
+		/etc/apt/preferences.d/* 2>/dev/null | cksum | tr ' ' :)
+	if read -r k v 2>/dev/null <"$memo" && [ "$k" = "$key" ]; then
+		echo "$v"
+		return
+	fi
+	v=$(apt-cache policy linux-source-6.12 2>/dev/null | sed -n 's/^  Candidate: *//p')
+	mkdir -p "$LAB_CACHE" && printf '%s %s\n' "$key" "$v" >"$memo.$$" && mv "$memo.$$" "$memo"
+	echo "$v"
+}
+
 # The Debian 6.12 kernel the lab boots: the version of the current
 # linux-source-6.12 package, so that KVM rebuilt from that source matches
 # the image bit for bit.  Security updates retire old versions from the
@@ -83,7 +101,7 @@ lab_kernel_release() {
 		return
 	fi
 	local v
-	v=$(apt-cache policy linux-source-6.12 2>/dev/null | sed -n 's/^  Candidate: *//p')
+	v=$(lab_source_version)
 	case "$v" in
 	6.12.*) ;;
 	*) lab_die "linux-source-6.12 is not in the apt index (run 'apt-get update'; Debian 12 with bookworm-security is needed)" ;;
@@ -130,18 +148,25 @@ lab_ccache_env() {
 		"CCACHE_BASEDIR=$1" CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1 CCACHE_MAXSIZE=2G
 }
 
+# How lab_kernel_prepare configures a tree: part of the key of what is
+# built there (kvm-build).
+LAB_KERNEL_PREP="the config of linux-headers-RELEASE (the README's), modules unsigned"
+
 # lab_kernel_prepare SRC RELEASE: configure SRC as Debian built RELEASE and
 # run modules_prepare, once per tree and release, so that modules built there
-# load into Debian's image.  The configuration is the README's, to the byte
-# (KVM_WERROR would change every compile command): kvm-build fails on a
-# warning by reading the compiler's output instead.
+# load into Debian's image.  The configuration is the README's, to the byte:
+# the headers package's .config (the image's config-RELEASE leaves out
+# CONFIG_BUILD_SALT, which changes every object, so that the README's build
+# found nothing of the lab's in the compiler cache), and not KVM_WERROR,
+# which would change every compile command: kvm-build fails on a warning by
+# reading the compiler's output instead.
 lab_kernel_prepare() {
-	local src=$1 rel=$2 kroot cc how="Debian's config, modules unsigned, as the README's"
+	local src=$1 rel=$2 kroot cc how=$LAB_KERNEL_PREP
 	[ "$(cat "$src/.lab-prepared-$rel" 2>/dev/null)" = "$how" ] && return
 	kroot=$(lab_kernel_fetch "$rel")
 	lab_say "preparing $src for $rel (config, modules_prepare: about a minute)"
 	rm -f "$src/.lab-prepared-$rel"
-	cp "$kroot/boot/config-$rel" "$src/.config"
+	cp "$kroot/usr/src/linux-headers-$rel/.config" "$src/.config"
 	cp "$kroot/usr/src/linux-headers-$rel/Module.symvers" "$src/Module.symvers"
 	"$src/scripts/config" --file "$src/.config" --set-str MODULE_SIG_KEY "" \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS ""
@@ -164,7 +189,7 @@ lab_kernel_source() {
 	fi
 	mkdir -p "$dir/srcdeb"
 	local v
-	v=$(apt-cache policy linux-source-6.12 | sed -n 's/^  Candidate: *//p')
+	v=$(lab_source_version)
 	lab_say "downloading linux-source-6.12 $v (153 MB)"
 	(cd "$dir/srcdeb" && apt-get download -q "linux-source-6.12=$v" >/dev/null 2>"$dir/download.log") ||
 		lab_die "apt-get download linux-source-6.12=$v failed: $(tail -n 3 "$dir/download.log")"
@@ -221,6 +246,44 @@ lab_stock_cpuid_key() {
 	base=$(. "$LAB_DIR/initramfs.sh" && lab_l1_base "$rel" "$kroot")
 	printf '%s-%s\n' "$host" "$({ echo "$emu"; echo "$base $LAB_BOOT_ARGS / $LAB_L2_BOOT_ARGS"; cat "$LAB_DIR/run"; } |
 		sha256sum | cut -c1-16)"
+}
+
+# lab_stock_cpuid_filter FILE: pass run's output through, line by line as
+# it comes, but the stock KVM's CPUID dump L1 prints (base64 of its gzip,
+# between "<<<cpuid-stock" and "cpuid-stock>>>"), whose lines go to FILE:
+# blank lines in it are dropped, as Bochs' console adds some; any other
+# line that is not base64 ends it (an L1 that died inside the block).
+lab_stock_cpuid_filter() {
+	local line on=
+	while IFS= read -r line; do
+		if [ "$line" = '<<<cpuid-stock' ]; then
+			on=1
+		elif [ "$line" = 'cpuid-stock>>>' ]; then
+			on=
+		elif [ -n "$on" ] && [[ "$line" =~ ^[A-Za-z0-9+/=]*$ ]]; then
+			[ -z "$line" ] || printf '%s\n' "$line" >>"$1"
+		else
+			on=
+			printf '%s\n' "$line"
+		fi
+	done
+}
+
+# lab_stock_cpuid_keep KEY FILE: keep the dump lab_stock_cpuid_filter
+# wrote to FILE in the cache, as KEY's (lab_stock_cpuid_key), when it is
+# whole.  The cache is a convenience: a failure to write it fails no check.
+lab_stock_cpuid_keep() {
+	local key=$1 cached tmp
+	[ -n "$key" ] && [ -s "$2" ] || return 0
+	cached=$LAB_CACHE/cpuid-stock/$key.txt
+	mkdir -p "${cached%/*}" && tmp=$(mktemp "$cached.XXXXXX") || return 0
+	if base64 -d "$2" | gunzip >"$tmp" 2>/dev/null &&
+		[ "$(grep -c . "$tmp")" -gt 1000 ] && chmod 644 "$tmp" && mv "$tmp" "$cached"; then
+		lab_say "the stock KVM's CPUID dump kept for the next checks on ${key%%-*}: $cached"
+	else
+		rm -f "$tmp"
+		lab_say "the stock KVM's CPUID dump L1 printed is not whole: not kept"
+	fi
 }
 
 # A session: one L1 per emulated host serving runs one after another

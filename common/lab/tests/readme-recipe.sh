@@ -27,7 +27,13 @@ root=${TMPDIR:-/tmp}
 if [ -z "${TMPDIR-}" ] && [ "$(df --output=avail -k /dev/shm 2>/dev/null | tail -n 1)" -gt $((4 << 20)) ] 2>/dev/null; then
 	root=/dev/shm
 fi
-work=$(mktemp -d "$root/readme-recipe.XXXXXX")
+# At the same path each run, one run at a time: the tools modules_prepare
+# builds (objtool, resolve_btfids) have their absolute paths in their
+# compile commands, and ccache finds them only there (58 compiles: the
+# test took 157 CPU-s when it missed them, 131 since; 1 Dec 2026).
+work=$root/custom-linux-readme-recipe
+lab_lock 5 "$work.lock"
+rm -rf "$work" && mkdir "$work" || { echo "FAIL: cannot create $work"; exit 1; }
 trap 'rm -rf "$work"' EXIT
 src=$work/linux-source-6.12
 echo "# rel=$rel ver=$ver diff=$diff src=$src:"
