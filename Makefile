@@ -103,8 +103,9 @@ reload-kvm: kvm-diff-given
 # and a KVM running on KRELEASE is swapped for the distribution's
 # (refused while a VM runs).
 uninstall-kvm:
-	@common/lab/kvm-install --remove --release "$(KRELEASE)" \
-		$(if $(and $(filter $(KRELEASE),$(shell uname -r)),$(wildcard /sys/module/kvm)),--reload)
+	@rel="$(KRELEASE)" reload=; \
+	[ "$$rel" != "$$(uname -r)" ] || [ ! -e /sys/module/kvm ] || reload=--reload; \
+	common/lab/kvm-install --remove $$reload --release "$$rel"
 
 environment.png: common/environment.dot
 	dot -Tpng -Gdpi=110 $< -o $@

@@ -4,12 +4,12 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/custom-linux}
-LAB_T0=${LAB_T0:-$(date +%s)}
+LAB_T0=${LAB_T0:-$EPOCHSECONDS}
 export LAB_CACHE LAB_T0
 
-# Cached steps run under a lock (on fd 5, 6 or 7, one per kind of step, as
-# they nest), as the test runner's lanes may reach them at once.  Each is
-# called in a command substitution, whose exit drops the lock.
+# Cached steps run under a lock (on fd 5 to 9, one per kind of step, as
+# they nest), as the test runner's lanes may reach them at once; the lock
+# goes when the process or the command substitution holding it exits.
 lab_lock() {
 	mkdir -p "$(dirname "$2")"
 	eval "exec $1>\"\$2\""
@@ -33,7 +33,7 @@ LAB_BOOT_ARGS="initcall_blacklist=trace_eval_init,jent_mod_init,load_system_cert
 # would on a real host.
 LAB_L2_BOOT_ARGS="$LAB_BOOT_ARGS rodata=off"
 
-lab_say() { printf 'lab: [%4ds] %s\n' "$(($(date +%s) - LAB_T0))" "$*" >&2; }
+lab_say() { printf 'lab: [%4ds] %s\n' "$((EPOCHSECONDS - LAB_T0))" "$*" >&2; }
 lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
 # lab_kvm_host_usable: can this machine be the `kvm` host, i.e. run L1 under
@@ -87,7 +87,7 @@ lab_source_version() {
 		return
 	fi
 	v=$(apt-cache policy linux-source-6.12 2>/dev/null | sed -n 's/^  Candidate: *//p')
-	mkdir -p "$LAB_CACHE" && printf '%s %s\n' "$key" "$v" >"$memo.$$" && mv "$memo.$$" "$memo"
+	{ mkdir -p "$LAB_CACHE" && printf '%s %s\n' "$key" "$v" >"$memo.$BASHPID" && mv "$memo.$BASHPID" "$memo"; } 2>/dev/null || true
 	echo "$v"
 }
 
@@ -248,6 +248,11 @@ lab_stock_cpuid_key() {
 		sha256sum | cut -c1-16)"
 }
 
+# lab_stock_cpuid_cached KEY: where the cache keeps KEY's dump.
+lab_stock_cpuid_cached() {
+	echo "$LAB_CACHE/cpuid-stock/$1.txt"
+}
+
 # lab_stock_cpuid_filter FILE: pass run's output through, line by line as
 # it comes, but the stock KVM's CPUID dump L1 prints (base64 of its gzip,
 # between "<<<cpuid-stock" and "cpuid-stock>>>"), whose lines go to FILE:
@@ -275,7 +280,7 @@ lab_stock_cpuid_filter() {
 lab_stock_cpuid_keep() {
 	local key=$1 cached tmp
 	[ -n "$key" ] && [ -s "$2" ] || return 0
-	cached=$LAB_CACHE/cpuid-stock/$key.txt
+	cached=$(lab_stock_cpuid_cached "$key")
 	mkdir -p "${cached%/*}" && tmp=$(mktemp "$cached.XXXXXX") || return 0
 	if base64 -d "$2" | gunzip >"$tmp" 2>/dev/null &&
 		[ "$(grep -c . "$tmp")" -gt 1000 ] && chmod 644 "$tmp" && mv "$tmp" "$cached"; then
@@ -309,7 +314,7 @@ lab_session_started() {
 		lab_close_fds
 		exec </dev/null >/dev/null 2>&1
 		trap '' HUP
-		while kill -0 "$LAB_SESSION_OWNER" && lab_pid_running "$2"; do sleep 2; done
+		while kill -0 "$LAB_SESSION_OWNER" && lab_pid_running "$2"; do lab_sleep 2; done
 		if lab_pid_running "$2"; then
 			kill -CONT "$2"
 			kill "$2"
@@ -327,11 +332,25 @@ lab_close_fds() {
 	return 0
 }
 
+# lab_sleep SECONDS: sleep without starting a process (a read that times
+# out on a pipe nobody writes to): the lab's watch loops poll twice a
+# second, and a process costs some 5 ms of CPU on this machine kind.
+# A read that does not time out (lab_close_fds closed the pipe since)
+# sleeps after all, and the next call opens a new pipe.  Status 0, for the
+# callers under set -e.
+lab_sleep() {
+	local rc=0
+	[ -n "${LAB_SLEEP_FD-}" ] || exec {LAB_SLEEP_FD}<> <(:) || { sleep "$1"; return 0; }
+	read -r -t "$1" -u "$LAB_SLEEP_FD" _ 2>/dev/null || rc=$?
+	[ "$rc" -gt 128 ] || { LAB_SLEEP_FD=; sleep "$1"; }
+	return 0
+}
+
 # lab_pid_running PID: PID exists and is not a zombie (a session's emulator
 # is reparented when the run that started it exits, and reaped later).
 lab_pid_running() {
 	local stat
-	[ -n "$1" ] && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$1" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
 	stat=${stat##*) }
 	[ "${stat%% *}" != Z ]
 }

@@ -9,7 +9,7 @@ host=${1:?usage: boot-and-l2.sh HOST}
 . common/lab/lib.sh
 key=$(lab_stock_cpuid_key "$host")
 dump=
-if [ -n "$key" ] && [ ! -s "$LAB_CACHE/cpuid-stock/$key.txt" ]; then
+if [ -n "$key" ] && [ ! -s "$(lab_stock_cpuid_cached "$key")" ]; then
 	dump="echo '<<<cpuid-stock'; cpuid-dump | gzip -9 | base64; echo 'cpuid-stock>>>';"
 fi
 tmp=$(mktemp -d)
