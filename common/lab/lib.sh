@@ -228,6 +228,34 @@ lab_kernel_copy_clean() {
 	exec 9>&-
 }
 
+# lab_checkpatch SRC FILE [ARG...]: the kernel's checkpatch.pl --strict,
+# from the tree SRC, on FILE (a patch; by absolute path: a relative path to a
+# file git tracks makes checkpatch read it as a source file).  Prints each
+# finding on a line, then "E errors, W warnings, C checks" last.  Returns 0
+# when it ran and found no error, 1 when it found errors, 2 when it did not
+# run to its end (no checkpatch.pl, no "total:" line, an exit status other
+# than its 0 or 1): a checkpatch that never ran must not read as clean.
+lab_checkpatch() {
+	local src=$1 file=$2 out rc=0 total
+	shift 2
+	if [ ! -f "$src/scripts/checkpatch.pl" ]; then
+		echo "did not run: no $src/scripts/checkpatch.pl"
+		return 2
+	fi
+	out=$(perl "$src/scripts/checkpatch.pl" --strict --no-tree --emacs --color=never "$@" \
+		"$(readlink -f "$file")" 2>&1) || rc=$?
+	total=$(sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p' <<<"$out")
+	if [ "$rc" -gt 1 ] || [ -z "$total" ]; then
+		echo "did not run to its end (status $rc): $(tail -n 1 <<<"$out")"
+		return 2
+	fi
+	grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' <<<"$out" | sed 's|^.*/||' || true
+	# shellcheck disable=SC2086 # three numbers
+	set -- $total
+	echo "$1 errors, $2 warnings, $3 checks"
+	[ "$1" = 0 ]
+}
+
 # lab_stock_cpuid_key HOST: names what an L2's CPUID answers under the stock
 # KVM depend on in the lab on the emulated HOST (vmx or svm): the emulator's
 # version and CPU model, L1's kernel and command line (run), its archive

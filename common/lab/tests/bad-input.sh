@@ -25,6 +25,9 @@ expect 2 '--host is required' -- common/lab/run -- true
 expect 1 "unknown host 'arm'" -- common/lab/run --host arm -- true
 expect 1 "diff '/nonexistent.diff' not found" -- common/lab/run --host svm --diff /nonexistent.diff -- true
 expect 2 'no command given' -- common/lab/run --host svm
+# A module build tree asked for that is not there: no other tree instead.
+expect 2 'KDIR=/nonexistent/kdir: no kernel build tree there' -- \
+	flock assignment1/Makefile make -s -C assignment1 module KDIR=/nonexistent/kdir
 if ! (. common/lab/lib.sh && lab_kvm_host_usable >/dev/null); then
 	expect 1 'cannot run here: .*use --host vmx or --host svm' -- common/lab/run --host kvm -- true
 fi
