@@ -88,9 +88,15 @@ static int check(void)
 	for (i = 0; i < 1000; i++)
 		kvm_exit_stats_cpuid(0, 0);
 	t1 = total(0, &c1);
-	snprintf(what, sizeof(what), "1000 CPUIDs: total %llu -> %llu (+%llu, at least 1001)",
-		 t0, t1, t1 - t0);
-	ok(t1 - t0 >= 1001, what);
+	/*
+	 * Timer and interrupt exits land in the window too, so the total grows
+	 * by 1001 (the loop and the second query) and a few more; twice that
+	 * would be each exit counted twice.  The exact referee is L1's
+	 * kvm:kvm_exit tracepoint (common/lab/guest/exits-referee).
+	 */
+	snprintf(what, sizeof(what),
+		 "1000 CPUIDs: total %llu -> %llu (at least +1001, less than +2002)", t0, t1);
+	ok(t1 >= t0 + 1001 && t1 < t0 + 2002, what);
 	ok(c1 > c0, "exit-handling cycles grow");
 	total(0, &c2);
 	ok(c2 > c1, "the query's own exit adds cycles");

@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 flock Makefile make -s all
 exec ../common/lab/check-kvm --host "${1:?usage: tests/lab.sh vmx|svm}" --diff kvm.diff \
 	--stage build/vmm_reasons --stage build/cpuid_reasons -- \
-	--l1 "'/extra/exit_stats_test -r 20'" --l1 /extra/vmm_reasons --skip 0x4ffffffc --skip 0x4ffffffe --skip 0x4fffffff -- \
+	--l1 "'/extra/exit_stats_test -r 20'" --l1 /extra/vmm_reasons --skip 0x4ffffffc --skip 0x4ffffffe --skip 0x4fffffff --reasons -- \
 	"'/extra/cpuid_reasons --check && /extra/cpuid_reasons && /extra/cpuid_reasons --snapshot'"

@@ -120,8 +120,16 @@ void kvmtest__require_kvm(void)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
+	/*
+	 * As kvm_util's open_kvm_dev_path_or_exit(): no KVM here, or no right
+	 * to it, is a skip; any other error opening it is a failure.
+	 */
+	if (fd < 0 && errno == ENOENT)
+		tap__skip_all("/dev/kvm: %s (load kvm_intel or kvm_amd)", strerror(errno));
+	if (fd < 0 && errno == EACCES)
+		tap__skip_all("/dev/kvm: %s (run as root or join group kvm)", strerror(errno));
 	if (fd < 0)
-		tap__skip_all("/dev/kvm: %s", strerror(errno));
+		die("/dev/kvm: %s", strerror(errno));
 	close(fd);
 	if (kvmtest__isa() == KVMTEST_ISA_NONE)
 		tap__skip_all("host CPU has neither VMX nor SVM");
@@ -459,7 +467,7 @@ struct kvmtest_vm *vm__create(void (*guest_code)(uint64_t), uint64_t arg,
 	vm->isa = kvmtest__isa();
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		tap__skip_all("/dev/kvm: %s", strerror(errno));
+		die("/dev/kvm: %s (kvmtest__require_kvm() opened it)", strerror(errno));
 	r = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (r != KVM_API_VERSION)
 		die("KVM API version %d", r);
