@@ -17,11 +17,9 @@
 
 #include "../common/guest_cli.h"
 #include "../common/kvm_exit_stats.h"
-#include "../common/exit-reasons/vmx_exit_reasons.h"
-#include "../common/exit-reasons/svm_exit_codes.h"
 
 static const char usage[] =
-"Usage: cpuid_reasons [--reason N | --check | --snapshot]\n"
+"Usage: cpuid_reasons [--reason N | --check | --snapshot | --version]\n"
 "\n"
 "Ask the KVM below, from inside its guest, how many VM exits of each exit\n"
 "reason this VM caused: CPUID 0x4FFFFFFE of assignment3/kvm.diff, with ECX =\n"
@@ -31,26 +29,31 @@ static const char usage[] =
 "\n"
 "Options:\n"
 "  --reason N    the four registers of one query with ECX = N (0 to 4294967295,\n"
-"                decimal or 0x hex); a reason the architecture does not define\n"
-"                answers EDX = 0xffffffff\n"
+"                decimal or 0x hex, or a reason's name as the table prints it,\n"
+"                e.g. EPT_VIOLATION or NPF, in any case); a reason the\n"
+"                architecture does not define answers EDX = 0xffffffff\n"
 "  --check       TAP conformance checks: 1000 CPUIDs counted exactly, reasons\n"
 "                KVM rules out, undefined reasons, the sum of all reasons\n"
 "                against the total, 100k+ ECX values fuzzed\n"
 "  --snapshot    the query with ECX = 0x5a5a5a5a at which L1's kvm:kvm_exit\n"
 "                histogram stops, then 'reason R N after K' for every reason\n"
 "  -h, --help    this text\n"
+"  --version     the tools' release and the guest ABI version they speak\n"
 "\n"
 "Exit status:\n"
 "  0  success; with --check, every check passed\n"
 "  1  no KVM exit statistics here (CPUID 0x4FFFFFFC without the signature:\n"
-"     stock KVM, another hypervisor, bare metal), or a KVM without exits\n"
-"     per reason (assignment 2's); with --check, a check failed\n"
-"  2  bad option\n"
+"     stock KVM, another hypervisor, bare metal; the message says which), or\n"
+"     a KVM without exits per reason (assignment 2's); with --check, a check\n"
+"     failed\n"
+"  2  bad option, or --reason names an exit reason of the other ISA\n"
+"  4  --check with no KVM exit statistics here: nothing to check (a TAP skip)\n"
 "\n"
 "Examples:\n"
 "  cpuid_reasons                  every defined reason with its count\n"
 "  cpuid_reasons --reason 48      EPT violations (VMX), raw registers\n"
-"  cpuid_reasons --reason 0x400   nested page faults (SVM), raw registers\n"
+"  cpuid_reasons --reason npf     nested page faults (SVM: 0x400), raw registers\n"
+
 "  cpuid_reasons --check          does the KVM below follow the ABI? (TAP)\n";
 
 enum mode { MODE_TABLE, MODE_REASON, MODE_CHECK, MODE_SNAPSHOT };
@@ -197,7 +200,7 @@ static int snapshot(void)
 }
 
 /* All of argv first: a bad option must not depend on the host. */
-static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
+static int parse(int argc, char **argv, enum mode *mode, struct guest_cli_reason *reason,
 		 int *help, char *err, size_t errlen)
 {
 	static const struct option opts[] = {
@@ -205,10 +208,10 @@ static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
 		{ "check", no_argument, NULL, 'c' },
 		{ "snapshot", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt, nmodes = 0;
-	unsigned long long v = 0;
 
 	*help = 0;
 	*mode = MODE_TABLE;
@@ -216,10 +219,8 @@ static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
 	while ((opt = guest_cli_getopt(argc, argv, "+:h", opts, err, errlen)) != -1) {
 		switch (opt) {
 		case 'r':
-			if (guest_cli_number("--reason", optarg, 0, 0xffffffffULL,
-					     GUEST_CLI_U32_WHAT, &v, err, errlen))
+			if (guest_cli_reason_parse(optarg, reason, err, errlen))
 				return -1;
-			*reason = (unsigned int)v;
 			nmodes += *mode != MODE_REASON;
 			*mode = MODE_REASON;
 			break;
@@ -233,6 +234,9 @@ static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
 			break;
 		case 'h':
 			*help = 1;
+			break;
+		case 'V':
+			*help = *help ? *help : 2;
 			break;
 		default:
 			return -1;
@@ -248,7 +252,8 @@ static int parse(int argc, char **argv, enum mode *mode, unsigned int *reason,
 
 int main(int argc, char **argv)
 {
-	unsigned int isa, i, r, reason = 0;
+	struct guest_cli_reason reason = { 0, NULL };
+	unsigned int isa, i, r;
 	const char *name;
 	struct kvm_exit_stats_regs q;
 	char err[GUEST_CLI_ERRLEN];
@@ -257,12 +262,17 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &mode, &reason, &help, err, sizeof(err)))
 		return guest_cli_usage_error("cpuid_reasons", err);
+	if (help == 2)
+		return guest_cli_version("cpuid_reasons");
 	if (help) {
 		fputs(usage, stdout);
 		return GUEST_CLI_EXIT_OK;
 	}
 	if (!kvm_exit_stats_present(&isa))
-		return guest_cli_no_stats("cpuid_reasons", "assignment3/kvm.diff");
+		return mode == MODE_CHECK ? guest_cli_check_skip() :
+		       guest_cli_no_stats("cpuid_reasons", "assignment3/kvm.diff");
+	if (guest_cli_reason_code(&reason, isa, err, sizeof(err)))
+		return guest_cli_usage_error("cpuid_reasons", err);
 	svm = isa == KVM_EXIT_STATS_ISA_SVM;
 	/* --check reports a missing per-reason leaf as its first failure. */
 	if (mode == MODE_CHECK)
@@ -273,9 +283,9 @@ int main(int argc, char **argv)
 	if (mode == MODE_SNAPSHOT)
 		return snapshot();
 	if (mode == MODE_REASON) {
-		q = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_REASON, reason);
+		q = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_REASON, reason.code);
 		printf("CPUID 0x4FFFFFFE ECX=%#x: EAX=0x%08x EBX=0x%08x ECX=0x%08x EDX=0x%08x\n",
-		       reason, q.eax, q.ebx, q.ecx, q.edx);
+		       reason.code, q.eax, q.ebx, q.ecx, q.edx);
 		return 0;
 	}
 	printf("%-8s %-32s %s\n", svm ? "code" : "reason", "name", "exits");

@@ -15,8 +15,6 @@
 #include <unistd.h>
 
 #include "format.h"
-#include "../common/guest_cli.h"
-#include "../common/kvm_exit_stats.h"
 
 static double clock__now(void)
 {
@@ -134,6 +132,15 @@ static int exitstat__run(const struct options *o, struct sample *before)
 	return WEXITSTATUS(status);
 }
 
+/* -- CMD: CMD's own status is any number; 125 says CMD never ran. */
+static int exitstat__refuse(const struct options *o)
+{
+	if (!o->cmd)
+		return GUEST_CLI_EXIT_NO_STATS;
+	fprintf(stderr, "exitstat: %s not started\n", o->cmd[0]);
+	return GUEST_CLI_EXIT_NOT_RUN;
+}
+
 int main(int argc, char **argv)
 {
 	static struct sample s;
@@ -144,18 +151,26 @@ int main(int argc, char **argv)
 
 	if (options__parse(&o, argc, argv, err, sizeof(err)))
 		return guest_cli_usage_error("exitstat", err);
+	if (o.help == 2)
+		return guest_cli_version("exitstat");
 	if (o.help) {
 		options__usage(stdout);
 		return GUEST_CLI_EXIT_OK;
 	}
-	if (!kvm_exit_stats_present(&isa))
-		return guest_cli_no_stats("exitstat", "assignment4/kvm.diff");
+	if (!kvm_exit_stats_present(&isa)) {
+		guest_cli_no_stats("exitstat", "assignment4/kvm.diff");
+		return exitstat__refuse(&o);
+	}
+	if (guest_cli_reason_code(&o.reason, isa, err, sizeof(err)))
+		return guest_cli_usage_error("exitstat", err);
 	info = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_INFO, 0);
-	if (!(info.eax & KVM_EXIT_STATS_F_REASONS) || sample__init(&s, isa))
-		return guest_cli_no_reasons("exitstat", info.eax, isa);
+	if (!(info.eax & KVM_EXIT_STATS_F_REASONS) || sample__init(&s, isa)) {
+		guest_cli_no_reasons("exitstat", info.eax, isa);
+		return exitstat__refuse(&o);
+	}
 	s.has_cycles = !!(info.eax & KVM_EXIT_STATS_F_REASON_CYCLES);
 	if (o.reason_set)
-		return reason__raw(o.reason);
+		return reason__raw(o.reason.code);
 	if (o.watch > 0)
 		return exitstat__watch(&o, &s);
 	if (o.cmd)

@@ -10,9 +10,6 @@
 #include <string.h>
 
 #include "format.h"
-#include "../common/guest_cli.h"
-#include "../common/exit-reasons/vmx_exit_reasons.h"
-#include "../common/exit-reasons/svm_exit_codes.h"
 
 int sample__init(struct sample *s, unsigned int isa)
 {
@@ -269,6 +266,7 @@ void options__usage(FILE *f)
 	      "       exitstat [--json | --csv] [--all] --watch SECONDS [--count N]\n"
 	      "       exitstat [--json | --csv] [--all] -- CMD [ARGS...]\n"
 	      "       exitstat --reason N\n"
+	      "       exitstat --version\n"
 	      "\n"
 	      "VM exits of this virtual machine, as the KVM below counts them (CPUID\n"
 	      "0x4FFFFFFF, 0x4FFFFFFE and 0x4FFFFFFD of assignment4/kvm.diff), for every\n"
@@ -288,24 +286,27 @@ void options__usage(FILE *f)
 	      "  --count N         with --watch: stop after N intervals\n"
 	      "  -- CMD [ARGS]     run CMD, then show the exits that happened meanwhile\n"
 	      "  --reason N        the raw registers of CPUID 0x4FFFFFFE/0x4FFFFFFD for N\n"
-	      "                    (0 to 4294967295, decimal or 0x hex)\n"
+	      "                    (0 to 4294967295, decimal or 0x hex, or a reason's name\n"
+	      "                    as the table prints it, e.g. EPT_VIOLATION, in any case)\n"
 	      "  -h, --help        this text\n"
+	      "  --version         the tools' release and the guest ABI version they speak\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  success\n"
 	      "  1  no KVM exit statistics here (CPUID 0x4FFFFFFC without the signature:\n"
-	      "     stock KVM, another hypervisor, bare metal), or a KVM without exits\n"
-	      "     per reason (assignment 2's)\n"
-	      "  2  bad option\n"
+	      "     stock KVM, another hypervisor, bare metal; the message says which), or\n"
+	      "     a KVM without exits per reason (assignment 2's)\n"
+	      "  2  bad option, or --reason names an exit reason of the other ISA\n"
 	      "  with -- CMD: CMD's status (128 + N when signal N killed it, 127 when it\n"
-	      "  could not be run)\n"
+	      "  could not be run), or 125 when there are no statistics to take: then\n"
+	      "  exitstat says why and CMD is not started\n"
 	      "\n"
 	      "Examples:\n"
 	      "  exitstat                          the reasons with exits since the VM started\n"
 	      "  exitstat --watch 1 --count 10     top-like: the busiest reasons, each second\n"
 	      "  exitstat -- dd if=/dev/zero of=/dev/null bs=1M count=100\n"
 	      "  exitstat --prometheus >/var/lib/prometheus/node-exporter/kvm_exits.prom\n"
-	      "  exitstat --reason 48              EPT violations, raw registers\n", f);
+	      "  exitstat --reason ept_violation   EPT violations (VMX: 48), raw registers\n", f);
 }
 
 static int parse_seconds(const char *s, double *v)
@@ -341,6 +342,7 @@ int options__parse(struct options *o, int argc, char **argv, char *err,
 		{ "count", required_argument, NULL, 'n' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned long long v = 0;
@@ -383,14 +385,15 @@ int options__parse(struct options *o, int argc, char **argv, char *err,
 			o->count = (long)v;
 			break;
 		case 'r':
-			if (guest_cli_number("--reason", optarg, 0, 0xffffffffULL,
-					     GUEST_CLI_U32_WHAT, &v, err, errlen))
+			if (guest_cli_reason_parse(optarg, &o->reason, err, errlen))
 				return -1;
-			o->reason = (unsigned int)v;
 			o->reason_set = 1;
 			break;
 		case 'h':
 			o->help = 1;
+			break;
+		case 'V':
+			o->help = o->help ? o->help : 2;
 			break;
 		default:
 			return -1;

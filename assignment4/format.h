@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../common/guest_cli.h"
+
 #define SAMPLE_MAX_REASONS	192
 
 enum sample_isa {
@@ -78,11 +80,11 @@ struct options {
 	enum sample_fmt fmt;
 	int all;
 	int mark;		/* the first query carries the trace mark */
-	int help;
+	int help;		/* 1: --help, 2: --version */
 	double watch;		/* seconds between samples, 0: one sample */
 	long count;		/* --count: samples to show in --watch, 0: no end */
 	int reason_set;
-	unsigned int reason;
+	struct guest_cli_reason reason;	/* a name resolves on the ISA below */
 	char **cmd;		/* after "--", NULL-terminated, or NULL */
 };
 

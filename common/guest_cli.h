@@ -5,12 +5,14 @@
  * they parse, complain and exit alike:
  *
  *   1. parse all of argv; a bad option or value: one line naming it, exit 2
- *   2. --help: the text on stdout, exit 0, without executing CPUID
- *   3. only then probe the KVM below; no signature: guest_cli_no_stats(), exit 1
+ *   2. --help, --version: the text on stdout, exit 0, without executing CPUID
+ *   3. only then probe the KVM below; no signature: guest_cli_no_stats() says
+ *      what is below instead, exit 1 (--check: a TAP skip, exit 4, as
+ *      kselftest's KSFT_SKIP)
  *
  * Header-only because each assignment builds its static binary from its own
- * directory.  Nothing here executes CPUID (that is kvm_exit_stats.h), so the
- * unit tests can use all of it on any machine.
+ * directory.  Only guest_cli_below() and the messages that use it execute
+ * CPUID, so the unit tests can use the rest on any machine.
  */
 #ifndef GUEST_CLI_H
 #define GUEST_CLI_H
@@ -23,11 +25,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kvm_exit_stats.h"
+#include "exit-reasons/vmx_exit_reasons.h"
+#include "exit-reasons/svm_exit_codes.h"
+
 enum guest_cli_exit {
 	GUEST_CLI_EXIT_OK = 0,
 	GUEST_CLI_EXIT_NO_STATS = 1,	/* stock KVM, another hypervisor, bare metal */
 	GUEST_CLI_EXIT_USAGE = 2,
+	GUEST_CLI_EXIT_SKIP = 4,	/* --check cannot run here (KSFT_SKIP) */
+	GUEST_CLI_EXIT_NOT_RUN = 125,	/* exitstat -- CMD: CMD not started (as env(1)) */
 };
+
+/* The tools' release; the guest ABI has its own version (0x4FFFFFFC). */
+#define GUEST_CLI_VERSION	"1.1"
 
 #define GUEST_CLI_ERRLEN	256
 
@@ -146,21 +157,125 @@ static inline int guest_cli_getopt(int argc, char **argv, const char *shortopts,
 	return '?';
 }
 
+/* The same words as vmxcaps and coreutils. */
 static inline int guest_cli_usage_error(const char *prog, const char *err)
 {
-	fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);
+	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", prog, err, prog);
 	return GUEST_CLI_EXIT_USAGE;
+}
+
+static inline int guest_cli_version(const char *prog)
+{
+	printf("%s (Custom Linux) %s, for the KVM exit-stats guest ABI version %u\n",
+	       prog, GUEST_CLI_VERSION, KVM_EXIT_STATS_ABI_VERSION);
+	return GUEST_CLI_EXIT_OK;
+}
+
+/*
+ * What runs below this guest, in words, from CPUID.1:ECX bit 31 (a
+ * hypervisor is present) and the signature at 0x40000000, for a message
+ * that tells the user where they are.
+ */
+static inline const char *guest_cli_below(char *buf, size_t len)
+{
+	struct kvm_exit_stats_regs r = kvm_exit_stats_cpuid(1, 0);
+	char sig[13];
+	int i;
+
+	if (!(r.ecx & (1u << 31))) {
+		snprintf(buf, len, "no hypervisor (CPUID.1:ECX bit 31 is clear: bare metal)");
+		return buf;
+	}
+	r = kvm_exit_stats_cpuid(0x40000000, 0);
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = '\0';
+	for (i = 0; sig[i]; i++)
+		if (!isprint((unsigned char)sig[i]))
+			sig[i] = '?';
+	if (!strcmp(sig, "KVMKVMKVM"))
+		snprintf(buf, len, "KVM without the exit statistics (a stock KVM)");
+	else if (sig[0])
+		snprintf(buf, len, "the hypervisor '%s', not KVM", sig);
+	else
+		snprintf(buf, len, "a hypervisor with no signature at CPUID 0x40000000 "
+			 "(KVM hidden by its VMM, as QEMU's -cpu ...,kvm=off does?)");
+	return buf;
 }
 
 /* CPUID 0x4FFFFFFC without the signature; diff: the KVM that prog needs. */
 static inline int guest_cli_no_stats(const char *prog, const char *diff)
 {
+	char below[160];
+
 	fprintf(stderr,
 		"%s: no KVM exit statistics here: CPUID 0x4FFFFFFC does not answer the\n"
-		"  'KVMExitStats' signature (a stock KVM, another hypervisor or no hypervisor).\n"
+		"  'KVMExitStats' signature; below this guest is %s.\n"
 		"  Run %s in a guest of KVM built from %s.\n",
-		prog, prog, diff);
+		prog, guest_cli_below(below, sizeof(below)), prog, diff);
 	return GUEST_CLI_EXIT_NO_STATS;
+}
+
+/* --check where there is nothing to check: a TAP skip, as kselftest's. */
+static inline int guest_cli_check_skip(void)
+{
+	char below[160];
+
+	printf("TAP version 13\n1..0 # SKIP no KVM exit statistics here: below this guest is %s\n",
+	       guest_cli_below(below, sizeof(below)));
+	return GUEST_CLI_EXIT_SKIP;
+}
+
+/*
+ * --reason's value: a number, or an exit reason's name as the tools print
+ * it (EPT_VIOLATION, NPF; any case) on either ISA, which
+ * guest_cli_reason_code() resolves once the ISA below is known.
+ */
+struct guest_cli_reason {
+	unsigned int code;
+	const char *name;
+};
+
+static inline int guest_cli_reason_parse(const char *val, struct guest_cli_reason *r,
+					 char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	r->name = NULL;
+	if (!guest_cli_parse_ull(val, 0, 0xffffffffULL, &v)) {
+		r->code = (unsigned int)v;
+		return 0;
+	}
+	if (vmx_exit_reason_by_name(val) >= 0 || svm_exit_code_by_name(val, &v)) {
+		r->name = val;
+		return 0;
+	}
+	return guest_cli_fail(err, errlen,
+			      "--reason: '%s' is neither %s nor an exit reason's name (as EPT_VIOLATION, NPF)",
+			      val, GUEST_CLI_U32_WHAT);
+}
+
+/* The code of a name on the ISA below; -1 and err when it is the other ISA's. */
+static inline int guest_cli_reason_code(struct guest_cli_reason *r, unsigned int isa,
+					char *err, size_t errlen)
+{
+	unsigned long long c;
+	int v;
+
+	if (!r->name)
+		return 0;
+	v = vmx_exit_reason_by_name(r->name);
+	if (isa == KVM_EXIT_STATS_ISA_VMX && v >= 0) {
+		r->code = (unsigned int)v;
+		return 0;
+	}
+	if (isa == KVM_EXIT_STATS_ISA_SVM && svm_exit_code_by_name(r->name, &c)) {
+		r->code = (unsigned int)c;
+		return 0;
+	}
+	return guest_cli_fail(err, errlen, "--reason: '%s' is not an exit reason of %s, the ISA below",
+			      r->name, isa == KVM_EXIT_STATS_ISA_SVM ? "SVM" : "VMX");
 }
 
 /* The signature, but no 0x4FFFFFFE: assignment 2's KVM, flags = its EAX. */

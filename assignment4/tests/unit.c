@@ -316,7 +316,7 @@ static void test_options(const char *exitstat)
 		{ { "--referee", "--watch", "1" }, -1, "cumulative" },
 		{ { "--referee", "--json" }, -1, "choose one of" },
 		{ { "--reason" }, -1, "--reason needs a value" },
-		{ { "--reason", "0x100000000" }, -1, "not a 32-bit number" },
+		{ { "--reason", "0x100000000" }, -1, "is neither a 32-bit number" },
 		{ { "--reason", "12", "--json" }, -1, "takes no other option" },
 		{ { "--" }, -1, "needs a command" },
 		{ { "--json=1" }, -1, "takes no value" },
@@ -326,10 +326,10 @@ static void test_options(const char *exitstat)
 		{ { "--reason", "0xffffffff" }, 0, NULL },
 		{ { "--json", "--", "sh", "-c", "--frob" }, 0, NULL },
 		{ { "--help" }, 0, NULL },
-		{ { "--reason", "99999999999" }, -1, "--reason: '99999999999' is not a 32-bit number" },
-		{ { "--reason", "-1" }, -1, "--reason: '-1' is not a 32-bit number" },
-		{ { "--reason", "abc" }, -1, "--reason: 'abc' is not a 32-bit number" },
-		{ { "--reason", "12x" }, -1, "--reason: '12x' is not a 32-bit number" },
+		{ { "--reason", "99999999999" }, -1, "--reason: '99999999999' is neither a 32-bit number" },
+		{ { "--reason", "-1" }, -1, "--reason: '-1' is neither a 32-bit number" },
+		{ { "--reason", "abc" }, -1, "--reason: 'abc' is neither a 32-bit number" },
+		{ { "--reason", "12x" }, -1, "--reason: '12x' is neither a 32-bit number" },
 		{ { "--watch", "1", "--count", "-3" }, -1, "--count: '-3' is not a positive integer" },
 		{ { "--watch", " 1" }, -1, "not a number of seconds" },
 		{ { "--watch", "inf" }, -1, "not a number of seconds" },
@@ -338,7 +338,10 @@ static void test_options(const char *exitstat)
 		{ { "--c" }, -1, "ambiguous option '--c'" },
 		{ { "-x" }, -1, "unknown option '-x'" },
 		{ { "json" }, -1, "unexpected argument 'json' (a command goes after '--')" },
-		{ { "--help", "--reason", "abc" }, -1, "is not a 32-bit number" },
+		{ { "--help", "--reason", "abc" }, -1, "is neither a 32-bit number" },
+		{ { "--reason", "EPT_Violation" }, 0, NULL },
+		{ { "--reason", "EPT_VIOLATION_" }, -1, "nor an exit reason's name" },
+		{ { "--version" }, 0, NULL },
 		{ { "--json", "--csv", "--help" }, 0, NULL },
 		{ { "--json", "--json" }, 0, NULL },
 		{ { "--pro", "--al" }, 0, NULL },
@@ -377,7 +380,18 @@ static void test_options(const char *exitstat)
 	argv[1] = "--reason";
 	argv[2] = "010";
 	options__parse(&o, 3, argv, err, sizeof(err));
-	ok(o.reason_set && o.reason == 10, "options: --reason 010 is decimal 10, not octal");
+	ok(o.reason_set && o.reason.code == 10 && !o.reason.name,
+	   "options: --reason 010 is decimal 10, not octal");
+	argv[2] = "npf";
+	options__parse(&o, 3, argv, err, sizeof(err));
+	ok(o.reason_set && !guest_cli_reason_code(&o.reason, SAMPLE_ISA_SVM, err, sizeof(err)) &&
+	   o.reason.code == 0x400, "options: --reason npf is SVM's 0x400");
+	ok(guest_cli_reason_code(&o.reason, SAMPLE_ISA_VMX, err, sizeof(err)) &&
+	   strstr(err, "'npf' is not an exit reason of VMX"), "options: --reason npf on VMX: an error");
+	argv[2] = "ept_violation";
+	options__parse(&o, 3, argv, err, sizeof(err));
+	ok(!guest_cli_reason_code(&o.reason, SAMPLE_ISA_VMX, err, sizeof(err)) && o.reason.code == 48,
+	   "options: --reason ept_violation is VMX's 48");
 
 	if (exitstat)
 		test_binary(exitstat);
@@ -393,15 +407,21 @@ static void test_binary(const char *exitstat)
 			   "\nOptions:\n", "\nExit status:\n", "\nExamples:\n" } },
 		{ .args = { "--watch", "0" }, .status = 2,
 		  .err = { "exitstat: --watch: '0' is not a number of seconds above 0",
-			   "\nTry 'exitstat --help'.\n" } },
+			   "\nTry 'exitstat --help' for more information.\n" } },
 		{ .args = { "--reason", "99999999999" }, .status = 2,
-		  .err = { "exitstat: --reason: '99999999999' is not a 32-bit number "
-			   "(0 to 4294967295, decimal or 0x hex)\n" } },
+		  .err = { "exitstat: --reason: '99999999999' is neither a 32-bit number "
+			   "(0 to 4294967295, decimal or 0x hex) nor an exit reason's name "
+			   "(as EPT_VIOLATION, NPF)\n" } },
+		{ .args = { "--version" }, .status = 0,
+		  .out = { "exitstat (Custom Linux) 1.1, for the KVM exit-stats guest ABI version 1\n" } },
 		{ .args = { "--bogus" }, .status = 2, .err = { "exitstat: unknown option '--bogus'\n" } },
 		{ .args = { NULL }, .status = 1, .stock = 1,
 		  .err = { STOCK, "Run exitstat in a guest of KVM built from assignment4/kvm.diff.\n" } },
 		{ .args = { "--json" }, .status = 1, .stock = 1, .err = { STOCK } },
 		{ .args = { "--reason", "10" }, .status = 1, .stock = 1, .err = { STOCK } },
+		/* no statistics to take: CMD is not started, and 125 says so */
+		{ .args = { "--", "sh", "-c", "echo ran" }, .status = 125, .stock = 1,
+		  .err = { STOCK, "exitstat: sh not started\n" } },
 	};
 #undef STOCK
 	static struct cli_result r;

@@ -234,4 +234,24 @@ static inline int svm_exit_code_defined(unsigned long long code)
 	return svm_exit_code_name(code) != (const char *)0;
 }
 
+/* 1, and its code in *code, if NAME (as above, in any case) names a code. */
+static inline int svm_exit_code_by_name(const char *name, unsigned long long *code)
+{
+	unsigned int e, i;
+
+	for (e = 0; e < SVM_EXIT_CODE_COUNT; e++) {
+		const char *n = svm_exit_code_table[e].name;
+
+		for (i = 0; n[i]; i++)
+			if (name[i] != n[i] && /* A-Z also as a-z */
+			    !(n[i] >= 0x41 && n[i] <= 0x5a && name[i] == n[i] + 0x20))
+				break;
+		if (!n[i] && !name[i]) {
+			*code = svm_exit_code_table[e].code;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 #endif /* SVM_EXIT_CODES_H */

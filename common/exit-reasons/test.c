@@ -163,6 +163,25 @@ int main(void)
 	   svm_exit_code_name(SVM_EXIT_CODE_MAX + 1) == NULL,
 	   "SVM_EXIT_CODE_MAX is the highest non-negative code");
 
+	/* By name, as --reason takes one: any case, the whole name only. */
+	{
+		unsigned long long c = 0;
+
+		ok(vmx_exit_reason_by_name("EPT_VIOLATION") == 48 &&
+		   vmx_exit_reason_by_name("ept_violation") == 48 &&
+		   vmx_exit_reason_by_name("EXCEPTION_NMI") == 0 &&
+		   vmx_exit_reason_by_name("EPT_VIOLATIONS") == -1 &&
+		   vmx_exit_reason_by_name("EPT_VIOLATIO") == -1 &&
+		   vmx_exit_reason_by_name("NPF") == -1 &&
+		   vmx_exit_reason_by_name("") == -1,
+		   "VMX by name: EPT_VIOLATION = 48 in any case, no prefix or suffix, no SVM name");
+		ok(svm_exit_code_by_name("NPF", &c) && c == 0x400 &&
+		   svm_exit_code_by_name("excp_14", &c) && c == 0x4e &&
+		   svm_exit_code_by_name("INVALID", &c) && c == 0xFFFFFFFFFFFFFFFFULL &&
+		   !svm_exit_code_by_name("NPF_", &c) && !svm_exit_code_by_name("EPT_VIOLATION", &c) &&
+		   !svm_exit_code_by_name("", &c),
+		   "SVM by name: NPF = 0x400, excp_14 = 0x4e, INVALID = -1, no VMX name");
+	}
 	printf("%d passed, %d failed\n", n_run - n_failed, n_failed);
 	return n_failed != 0;
 }

@@ -122,4 +122,22 @@ static inline int vmx_exit_reason_defined(unsigned int reason)
 	return vmx_exit_reason_name(reason) != (const char *)0;
 }
 
+/* The basic exit reason named NAME (as above, in any case), or -1. */
+static inline int vmx_exit_reason_by_name(const char *name)
+{
+	unsigned int r, i;
+
+	for (r = 0; r <= VMX_EXIT_REASON_MAX; r++) {
+		const char *n = vmx_exit_reason_names[r];
+
+		for (i = 0; n && n[i]; i++)
+			if (name[i] != n[i] && /* A-Z also as a-z */
+			    !(n[i] >= 0x41 && n[i] <= 0x5a && name[i] == n[i] + 0x20))
+				break;
+		if (n && !n[i] && !name[i])
+			return (int)r;
+	}
+	return -1;
+}
+
 #endif /* VMX_EXIT_REASONS_H */
