@@ -14,7 +14,9 @@
 # does not appear twice, and the other headings move up one level.
 #
 # In the PDF, code lines longer than CODE_WIDTH characters (fewer in lists)
-# are wrapped, and continuation lines start with ">> ".  report-layout.lua
+# are wrapped at a blank or after _ / . , = : ; (never mid-word), and
+# continuation lines start with ">> "; a command (a sh block) must fit as
+# written, broken with "\" in the document: report-test fails it otherwise.  report-layout.lua
 # sizes every table's columns from its contents (wrapping cells, narrower
 # gaps or a smaller font only where the table would not fit) and lets long
 # code and identifiers break after _ / . , so that no word runs into the
@@ -136,9 +138,25 @@ local function wrap(line, out)
   local c = chars(line)
   local i, w = 1, width
   while i <= #c do
-    local piece = table.concat(c, "", i, math.min(#c, i + w - 1))
+    local j = math.min(#c, i + w - 1)
+    -- Never mid-word: after the last blank that leaves at least half a
+    -- line, else after the last _ / . , = : ;, else (one long word) at
+    -- the width.
+    if j < #c then
+      for _, set in ipairs({ "%s", "[_/%.,=:;]" }) do
+        local k = j
+        while k > i + w // 2 and not c[k]:match(set) do
+          k = k - 1
+        end
+        if c[k]:match(set) then
+          j = k
+          break
+        end
+      end
+    end
+    local piece = table.concat(c, "", i, j)
     out[#out + 1] = (i == 1) and piece or (mark .. piece)
-    i = i + w
+    i = j + 1
     w = width - #mark
   end
 end
