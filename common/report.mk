@@ -21,6 +21,8 @@
 # gaps or a smaller font only where the table would not fit) and lets long
 # code and identifiers break after _ / . , so that no word runs into the
 # margin; common/report-margins checks that (test "reports").
+# A link to another assignment's README.md points at its report of the same
+# format (report-links.lua).
 # A few common Unicode symbols (arrows, <=, >=, check marks, box drawing) are
 # mapped to LaTeX so that pdflatex accepts them.
 
@@ -201,7 +203,7 @@ end
 endef
 export REPORT_WRAP_LUA
 
-$(OUT).html: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) | report-deps
+$(OUT).html: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) $(COMMON)/report-links.lua | report-deps
 	@echo "report: building $@ from $(DOC)"
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(report_title_args); \
@@ -213,11 +215,12 @@ $(OUT).html: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) | report-deps
 	if [ "$(TOC)" = 1 ]; then set -- "$$@" --toc; fi; \
 	printf '%s\n' "$$REPORT_CSS" >"$$tmp/style.html"; \
 	$(PANDOC) "$$@" $$self --to=html5 --include-in-header="$$tmp/style.html" \
+		--lua-filter="$(COMMON)/report-links.lua" \
 		-o "$$tmp/out.html" "$(DOC)" && mv "$$tmp/out.html" "$@"
 
 # microtype's protrusion would push punctuation ~2pt into the margin, which
 # report-margins (rightly strict) would count as outside the text area.
-$(OUT).pdf: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) $(COMMON)/report-layout.lua | report-deps
+$(OUT).pdf: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) $(COMMON)/report-layout.lua $(COMMON)/report-links.lua | report-deps
 	@echo "report: building $@ from $(DOC)"
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(report_title_args); \
@@ -226,6 +229,7 @@ $(OUT).pdf: $(DOC) $(REPORT_IMAGES) $(lastword $(MAKEFILE_LIST)) $(COMMON)/repor
 	printf '%s\n' "$$REPORT_WRAP_LUA" >"$$tmp/wrap.lua"; \
 	REPORT_CODE_WIDTH=$(CODE_WIDTH) REPORT_MARGIN=$(PDF_MARGIN) $(PANDOC) "$$@" --to=latex --pdf-engine=pdflatex \
 		--lua-filter="$$tmp/wrap.lua" --lua-filter="$(COMMON)/report-layout.lua" \
+		--lua-filter="$(COMMON)/report-links.lua" \
 		--include-in-header="$$tmp/preamble.tex" \
 		-V papersize=a4 -V geometry:margin=$(PDF_MARGIN) -V fontsize=10pt -V colorlinks=true \
 		-V microtypeoptions=protrusion=false \
