@@ -275,7 +275,8 @@ static inline int guest_cli_reason_code(struct guest_cli_reason *r, unsigned int
 		return 0;
 	}
 	return guest_cli_fail(err, errlen, "--reason: '%s' is not an exit reason of %s, the ISA below",
-			      r->name, isa == KVM_EXIT_STATS_ISA_SVM ? "SVM" : "VMX");
+			      r->name, isa == KVM_EXIT_STATS_ISA_SVM ? "SVM" :
+			      isa == KVM_EXIT_STATS_ISA_VMX ? "VMX" : "an unknown ISA");
 }
 
 /* The signature, but no 0x4FFFFFFE: assignment 2's KVM, flags = its EAX. */

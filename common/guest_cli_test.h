@@ -103,7 +103,8 @@ static inline void cli_cat(char *buf, size_t len, const char *s)
 /*
  * Whether r is what c wants; a TAP description of the case in what.  On
  * top of the substrings: a failure prints nothing on stdout (no table, no
- * TAP of --check: a refusal, not a run), a success nothing on stderr.
+ * TAP of --check: a refusal, not a run), a success and a skip (status 4:
+ * --check's TAP skip) nothing on stderr.
  */
 static inline int cli_expect(const char *prog, const struct cli_case *c,
 			     const struct cli_result *r, char *what, size_t len)

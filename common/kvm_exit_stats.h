@@ -17,7 +17,9 @@
  *             0x4FFFFFFE present, bit 17 host-wide scope (module parameter
  *             kvm.exit_stats_host_wide), bit 18 0x4FFFFFFD present;
  *             EBX, ECX, EDX = "KVMExitStats".
- *             Stock KVM answers zeros.
+ *             Stock KVM answers these leaves as any leaf beyond its range
+ *             (zeros on AMD, the highest basic leaf's values on an Intel
+ *             vendor), never with the signature.
  */
 #ifndef KVM_EXIT_STATS_H
 #define KVM_EXIT_STATS_H
@@ -64,7 +66,7 @@ kvm_exit_stats_cpuid(unsigned int leaf, unsigned int ecx)
 	return r;
 }
 
-/* Whether the KVM below answers these leaves (stock KVM answers zeros). */
+/* Whether the KVM below answers these leaves (stock KVM: no signature). */
 static inline int kvm_exit_stats_present(unsigned int *isa)
 {
 	struct kvm_exit_stats_regs r = kvm_exit_stats_cpuid(KVM_EXIT_STATS_LEAF_INFO, 0);

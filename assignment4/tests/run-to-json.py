@@ -38,10 +38,12 @@ for line in open(a.out, encoding="utf-8", errors="replace"):
         hist[str(int(r))] = int(n)
     elif line.startswith("hits "):
         f = line.split()
-        hits, dropped = int(f[1]), int(f[3])
+        if len(f) == 4 and f[1].isdigit() and f[3].isdigit():
+            hits, dropped = int(f[1]), int(f[3])
     elif line.startswith("bails "):
         f = line.split()
-        bails, bails_dropped = int(f[1]), int(f[3])
+        if len(f) == 4 and f[1].isdigit() and f[3].isdigit():
+            bails, bails_dropped = int(f[1]), int(f[3])
     elif line.startswith("param "):
         meta["l1_param"] = line.split(None, 1)[1]
     elif line.startswith("kernel "):

@@ -33,6 +33,9 @@ LAB_BOOT_ARGS="initcall_blacklist=trace_eval_init,jent_mod_init,load_system_cert
 # would on a real host.
 LAB_L2_BOOT_ARGS="$LAB_BOOT_ARGS rodata=off"
 
+# Bochs' instructions per emulated second (its TSC's rate; run tells L1).
+LAB_BOCHS_IPS=${LAB_BOCHS_IPS:-100000000}
+
 lab_say() { printf 'lab: [%4ds] %s\n' "$((EPOCHSECONDS - LAB_T0))" "$*" >&2; }
 lab_die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
@@ -228,6 +231,22 @@ lab_kernel_copy_clean() {
 	exec 9>&-
 }
 
+# lab_cache_state: "cold" when LAB_CACHE holds no kernel tree and no KVM
+# build (a fresh machine's), else "warm": the state a run's time is told with.
+lab_cache_state() {
+	if [ -e "$LAB_CACHE/kernel" ] || [ -e "$LAB_CACHE/kvm" ]; then echo warm; else echo cold; fi
+}
+
+# lab_timing_write FILE COMMAND HOSTS CACHE SECONDS PASSED FAILED SKIPPED:
+# one run's time as common/lab/timings reads it (one tab-separated line).
+lab_timing_write() {
+	local cpu
+	cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
+	mkdir -p "$(dirname "$1")"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$4" "$5" "$6" "$7" "$8" \
+		"$(lab_kernel_release)" "${cpu:-unknown CPU}" "$(nproc)" "$(date -u +%Y-%m-%d)" >"$1"
+}
+
 # lab_checkpatch SRC FILE [ARG...]: the kernel's checkpatch.pl --strict,
 # from the tree SRC, on FILE (a patch; by absolute path: a relative path to a
 # file git tracks makes checkpatch read it as a source file).  Prints each
@@ -249,7 +268,7 @@ lab_checkpatch() {
 		echo "did not run to its end (status $rc): $(tail -n 1 <<<"$out")"
 		return 2
 	fi
-	grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' <<<"$out" | sed 's|^.*/||' || true
+	grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' <<<"$out" | sed 's|^[^ ]*/||' || true
 	# shellcheck disable=SC2086 # three numbers
 	set -- $total
 	echo "$1 errors, $2 warnings, $3 checks"

@@ -88,8 +88,8 @@ rc=$?
 show "$tmp/moved.out"
 [ "$rc" = 0 ] && ! grep -q '^not ok' "$tmp/moved.out"
 tap $? "hunks moved by a point release: gen --check passes (status $rc)"
-grep -q '^# only line numbers or the release differ' "$tmp/moved.out"
-tap $? "hunks moved: gen --check says only line numbers differ"
+[ "$(grep -c '^# hunk line numbers differ' "$tmp/moved.out")" = 3 ]
+tap $? "hunks moved: gen --check says the hunk line numbers differ, in each of the 3 diffs"
 
 # Conflict: one line, naming the patch, the file and the hunk.
 "$repo/common/kvm-patches/gen" --check --ksrc "$tmp/conflict" >"$tmp/conflict.out" 2>&1
@@ -106,6 +106,15 @@ rc=$?
 show "$tmp/edited.out"
 [ "$rc" != 0 ] && grep -q '^not ok [0-9]* - assignment3/kvm.diff differs from patches 1-2' "$tmp/edited.out"
 tap $? "assignment3/kvm.diff with an added line changed, hunks moved: gen --check fails (status $rc)"
+
+# A file the series patches, gone from the release: named as such.
+cp -a "$tmp/moved" "$tmp/gone"
+rm "$tmp/gone/arch/x86/kvm/cpuid.c"
+"$repo/common/kvm-patches/gen" --check --ksrc "$tmp/gone" >"$tmp/gone.out" 2>&1
+rc=$?
+show "$tmp/gone.out"
+[ "$rc" != 0 ] && grep -q "^not ok 1 - 0001-.*: arch/x86/kvm/cpuid.c (no such file) does not apply" "$tmp/gone.out"
+tap $? "a file the series patches, gone: gen --check fails naming it (status $rc)"
 
 # A checkpatch that does not run.
 cp "$root/assignment3/kvm.diff" "$repo/assignment3/kvm.diff"
