@@ -222,10 +222,11 @@ def section(host, runs):
     ca = a["cycles"] / a["total"] if a["total"] else 0
     cb = b["cycles"] / b["total"] if b["total"] else 0
     out.append(f"| | **total** | **{fmt(a['total'])}** | **{fmt(b['total'])}** | "
-               f"**{ratio(a['total'], b['total'])}** | {ca:,.0f} | {cb:,.0f} |")
+               f"**{ratio(a['total'], b['total'])}** | {ca:,.0f} with time away | {cb:,.0f} with time away |")
     out += ["", "Cycles are TSC cycles of the emulated host: emulated time, not the cost on real hardware. "
             "A reason's cycles are what handling its exits cost KVM; the time the vCPU was away "
-            "(halted, preempted, in the VMM's userspace) is in the totals row only.", ""]
+            "(halted, preempted, in the VMM's userspace) is in the totals row only, which is why its "
+            "cycles per exit exceed every reason's.", ""]
     out += ["### What changed most", ""] + commentary(host, runs, on, off, g) + [""]
     png = f"exits-{host}.png"
     if not CHECK:
