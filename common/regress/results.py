@@ -40,7 +40,8 @@ if os.path.exists(baseline):
 
 sec = [f"## {HOSTS[host]}", "",
        f"`common/regress/regress --host {host}{' --quick' if subset else ''}`, "
-       f"{time.strftime('%d %b %Y')}: {len(tests)} tests{' of ' + subset if subset else ''}, "
+       f"{time.strftime('%d %b %Y')}, L1 kernel {os.environ.get('REGRESS_RELEASE', 'unknown')}: "
+       f"{len(tests)} tests{' of ' + subset if subset else ''}, "
        "one L1 boot, the KVMs in this order.", "",
        "| KVM in L1 | pass | skip | fail | timeout | minutes (wall) | minutes (L1's clock) |",
        "|---|---:|---:|---:|---:|---:|---:|"]
