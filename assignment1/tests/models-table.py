@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Print the Markdown summary of tests/dumps/bochs-*.msr for README.md.
+models-table.py [VMXCAPS] [--check README.md]: --check prints nothing but a
+TAP line and fails when README.md does not hold the table as printed.
 
 Reads each dump through `vmxcaps --from DUMP --json`, so the table shows what
 the decoder says, for the features a KVM user asks about first.
@@ -9,7 +11,10 @@ import json
 import subprocess
 import sys
 
-VMXCAPS = sys.argv[1] if len(sys.argv) > 1 else "build/vmxcaps"
+ARGS = sys.argv[1:]
+CHECK = ARGS[ARGS.index("--check") + 1] if "--check" in ARGS[:-1] else None
+ARGS = [a for a in ARGS if a not in ("--check", CHECK)]
+VMXCAPS = ARGS[0] if ARGS else "build/vmxcaps"
 FEATURES = [  # (column, control group, bit name)
     ("EPT", "proc2", "enable_ept"),
     ("VPID", "proc2", "enable_vpid"),
@@ -48,14 +53,18 @@ def main():
     # A feature no model has goes below the table: the table fits a page.
     none = [i for i in range(3, len(head)) if all(r[i] == "no" for r in rows)]
     keep = [i for i in range(len(head)) if i not in none]
-    print("| " + " | ".join(head[i] for i in keep) + " |")
-    print("|" + "|".join("-" * (len(head[i]) + 2) for i in keep) + "|")
-    for row in rows:
-        print("| " + " | ".join(row[i] for i in keep) + " |")
+    out = ["| " + " | ".join(head[i] for i in keep) + " |",
+           "|" + "|".join("-" * (len(head[i]) + 2) for i in keep) + "|"]
+    out += ["| " + " | ".join(row[i] for i in keep) + " |" for row in rows]
     if none:
-        print()
-        print("Allowed by no model, so left out of the table: "
-              + ", ".join(LONG.get(head[i], head[i]) for i in none) + ".")
+        out += ["", "Allowed by no model, so left out of the table: "
+                + ", ".join(LONG.get(head[i], head[i]) for i in none) + "."]
+    if CHECK:
+        ok = rows and "\n".join(out) + "\n" in open(CHECK).read()
+        print(("ok" if ok else "not ok") + f" - {CHECK} holds the models table as the dumps decode today"
+              + ("" if ok else " (run tests/models-table.py and paste its output)"))
+        sys.exit(0 if ok else 1)
+    print("\n".join(out))
 
 
 if __name__ == "__main__":
