@@ -350,6 +350,8 @@ def readme(md, data, g):
         text = f.read()
     text = splice(text, "results", body)
     text = splice(text, "reading", reading(data, g))
+    r = reading(data, g)
+    text = splice(text, "key", [r[0], r[2]] if len(r) > 2 else r)
     return splice(text, "hardware", hardware(data))
 
 
