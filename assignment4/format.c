@@ -106,19 +106,44 @@ static int reason__shown(const struct reason_stat *r, int all)
 	return all || r->count || r->cycles;
 }
 
+/*
+ * n in buf with ',' between thousands, as the project's documents print
+ * numbers; with tenths when tenths is set (n is then in tenths).
+ */
+static const char *thousands(char *buf, size_t len, unsigned long long n, int tenths)
+{
+	char digits[32];
+	unsigned long long whole = tenths ? n / 10 : n;
+	size_t nd, i, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof(digits), "%llu", whole);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	if (tenths && o + 3 < len) {
+		buf[o++] = '.';
+		buf[o++] = (char)('0' + n % 10);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 void sample__print_table(const struct sample *s, int all, FILE *f)
 {
 	const struct reason_stat *r;
+	char code[16], a[32], b[32], c[32];
 	unsigned int i;
-	char code[16];
 
 	if (s->interval > 0)
-		fprintf(f, "KVM exits (%s), last %.2f s: %llu exits (%.1f/s), %llu cycles",
-			isa__name(s->isa), s->interval, s->total,
-			(double)s->total / s->interval, s->cycles);
+		fprintf(f, "KVM exits (%s), last %.2f s: %s exits (%.1f/s), %s cycles",
+			isa__name(s->isa), s->interval, thousands(a, sizeof(a), s->total, 0),
+			(double)s->total / s->interval, thousands(b, sizeof(b), s->cycles, 0));
 	else
-		fprintf(f, "KVM exits (%s) at %.2f s: %llu exits, %llu cycles",
-			isa__name(s->isa), s->t, s->total, s->cycles);
+		fprintf(f, "KVM exits (%s) at %.2f s: %s exits, %s cycles",
+			isa__name(s->isa), s->t, thousands(a, sizeof(a), s->total, 0),
+			thousands(b, sizeof(b), s->cycles, 0));
 	if (s->own)
 		fprintf(f, " (%u CPUID exits of exitstat's own queries left out)", s->own);
 	fprintf(f, "\n%-10s %-24s %12s %7s %16s %12s", "reason", "name", "exits",
@@ -131,14 +156,16 @@ void sample__print_table(const struct sample *s, int all, FILE *f)
 		if (!reason__shown(r, all))
 			continue;
 		snprintf(code, sizeof(code), s->isa == SAMPLE_ISA_SVM ? "%#x" : "%u", r->code);
-		fprintf(f, "%-10s %-24s %12llu %6.2f%%", code, r->name, r->count,
-			sample__share(s, r));
+		fprintf(f, "%-10s %-24s %12s %6.2f%%", code, r->name,
+			thousands(a, sizeof(a), r->count, 0), sample__share(s, r));
 		if (!s->has_cycles)
 			fprintf(f, " %16s %12s", "-", "-");
 		else if (r->count)
-			fprintf(f, " %16llu %12.1f", r->cycles, reason__cycles_per_exit(r));
+			fprintf(f, " %16s %12s", thousands(b, sizeof(b), r->cycles, 0),
+				thousands(c, sizeof(c),
+					  (unsigned long long)(reason__cycles_per_exit(r) * 10 + 0.5), 1));
 		else
-			fprintf(f, " %16llu %12s", r->cycles, "-");
+			fprintf(f, " %16s %12s", thousands(b, sizeof(b), r->cycles, 0), "-");
 		if (s->interval > 0)
 			fprintf(f, " %10.1f", (double)r->count / s->interval);
 		fputc('\n', f);

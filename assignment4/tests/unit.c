@@ -128,8 +128,10 @@ static void test_table(void)
 	vmx_sample(&s);
 	CAPTURE(out, sample__print_table(&s, 0, f));
 	ok(count_lines(out) == 2 + 4, "table: title, header and the 4 reasons with exits");
-	ok(strstr(out, "EPT_VIOLATION") && strstr(out, "50.00%") && strstr(out, "2000.0"),
-	   "table: EPT_VIOLATION with its share 50.00% and 2000.0 cycles/exit");
+	ok(strstr(out, "EPT_VIOLATION") && strstr(out, "50.00%") && strstr(out, " 2,000.0"),
+	   "table: EPT_VIOLATION with its share 50.00% and 2,000.0 cycles/exit");
+	ok(strstr(out, " 1,000,000\n") || strstr(out, " 1,000,000 "),
+	   "table: thousands separated by ',' as in the documents (1,000,000 cycles)");
 	ok(!strstr(out, "exits/s"), "table of a sample: no rate column");
 	free(out);
 	CAPTURE(out, sample__print_table(&s, 1, f));
