@@ -13,9 +13,8 @@ import sys
 HOSTS = ("svm", "vmx", "kvm")
 
 
-def write(path, tag, host, title, section):
-    if host not in HOSTS:
-        sys.exit(f"host_section.py: unknown host '{host}' ({', '.join(HOSTS)})")
+def read(path, tag):
+    """{host: its part} of FILE, the hosts that have one."""
     parts = {}
     if os.path.exists(path):
         text = open(path).read()
@@ -23,6 +22,13 @@ def write(path, tag, host, title, section):
             m = re.search(rf"<!-- {tag}:{h} -->\n(.*?)<!-- /{tag}:{h} -->\n", text, re.S)
             if m:
                 parts[h] = m.group(1)
+    return parts
+
+
+def write(path, tag, host, title, section):
+    if host not in HOSTS:
+        sys.exit(f"host_section.py: unknown host '{host}' ({', '.join(HOSTS)})")
+    parts = read(path, tag)
     parts[host] = section
     body = [title, ""]
     for h in HOSTS:

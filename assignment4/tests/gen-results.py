@@ -19,6 +19,8 @@ CHECK = "--check" in sys.argv[1:]
 ARGS = [a for a in sys.argv[1:] if a != "--check"]
 RES = os.path.abspath(ARGS[0]) if ARGS else os.path.join(A4, "results")
 COMMON = os.path.join(A4, "..", "common", "exit-reasons")
+sys.path.insert(0, os.path.join(A4, "..", "common"))
+import doc_block  # noqa: E402  (common/doc_block.py)
 MODES = {"vmx": ("ept", "EPT"), "svm": ("npt", "NPT")}
 ISA = {"vmx": "Intel VMX (Bochs 2.7, corei7_skylake_x)", "svm": "AMD SVM (QEMU 7.2 TCG, EPYC,+svm)"}
 
@@ -328,14 +330,6 @@ def hardware(data):
     return out
 
 
-def splice(text, name, lines):
-    """Replace what lies between <!-- NAME:begin ...--> and <!-- NAME:end -->."""
-    begin = text.index(f"<!-- {name}:begin")
-    begin = text.index("\n", begin) + 1
-    end = text.index(f"<!-- {name}:end -->")
-    return text[:begin] + "\n".join(lines).strip() + "\n" + text[end:]
-
-
 def readme(md, data, g):
     """README.md with its generated sections: the results (exits.md one
     heading level down), the reading of them, the hardware table."""
@@ -348,11 +342,11 @@ def readme(md, data, g):
         body.append(line)
     with open(path) as f:
         text = f.read()
-    text = splice(text, "results", body)
-    text = splice(text, "reading", reading(data, g))
+    text = doc_block.replace(text, "results", body)
+    text = doc_block.replace(text, "reading", reading(data, g))
     r = reading(data, g)
-    text = splice(text, "key", [r[0], r[2]] if len(r) > 2 else r)
-    return splice(text, "hardware", hardware(data))
+    text = doc_block.replace(text, "key", [r[0], r[2]] if len(r) > 2 else r)
+    return doc_block.replace(text, "hardware", hardware(data))
 
 
 def main():

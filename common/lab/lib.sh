@@ -214,6 +214,25 @@ lab_diff_files() {
 	sed -n 's|^+++ [^/]*/\([^\t ]*\).*|\1|p' "$@" | sort -u
 }
 
+# lab_patch TREE FILE [--dry-run]: patch -p1 without fuzz; when a hunk does
+# not apply, print which (the first): "hunk #N of PATH", or "PATH (no such
+# file)", for a message that says where a diff and a tree part.
+lab_patch() {
+	local tree=$1 file=$2 out
+	shift 2
+	if out=$(cd "$tree" && patch -p1 -F0 -f --no-backup-if-mismatch -r - "$@" <"$file" 2>&1); then
+		return 0
+	fi
+	# "patching file F", or with --dry-run "checking file F"; a missing
+	# file's header comes quoted as "|+++ b/F".
+	awk '/^(patching|checking) file / { f = $3 }
+		/^Hunk #[0-9]+ FAILED/ { print "hunk " $2 " of " f; found = 1; exit }
+		/^can.t find file to patch/ { miss = 1 }
+		miss && /^\|?\+\+\+ / { sub(/^[^\/]*\//, "", $2); print $2 " (no such file)"; found = 1; exit }
+		END { if (!found) print "patch(1) said: " $0 }' <<<"$out"
+	return 1
+}
+
 # lab_kernel_copy_clean SRC DEST FILE...: copy those of the FILEs (paths in
 # the tree) that SRC has to DEST, creating DEST.  kvm-build patches SRC while
 # it holds the tree's lock, so the copy is taken under it: always pristine.
