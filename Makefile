@@ -13,19 +13,25 @@ ASSIGNMENTS := $(patsubst %/Makefile,%,$(wildcard assignment*/Makefile))
 HOST ?= vmx svm
 export HOST
 
-.PHONY: all deps check bench regress demo reports clean kvm kvm-diff-given install-kvm reload-kvm uninstall-kvm $(ASSIGNMENTS)
+.PHONY: all packages deps check bench regress demo reports clean kvm kvm-diff-given install-kvm reload-kvm uninstall-kvm $(ASSIGNMENTS)
 
 all: $(ASSIGNMENTS)
 
 $(ASSIGNMENTS):
 	$(MAKE) -C $@
 
-# Everything the tests and reports need, from Debian's packages.
-deps:
+# Debian's packages and the lab's kernel headers.
+packages:
 	@common/deps build lab kbuild report chart bench
 	@common/lab/kernel headers >/dev/null
 
-check: deps
+# Everything the tests and reports need: the packages, and the SVM host's
+# QEMU, built once from Debian's source (common/lab/README.md).
+deps: packages
+	@case " $(HOST) " in *" svm "*) common/lab/qemu-build >/dev/null;; esac
+
+# runtests builds the SVM host's QEMU itself, beside the first Bochs tests.
+check: packages
 	@common/lab/runtests
 
 # The exit accounting's cost, measured on the emulated SVM host, then on
@@ -43,7 +49,7 @@ bench:
 # hours).  REGRESS_HOSTS=svm or vmx picks one.
 REGRESS_HOSTS ?= svm vmx
 REGRESS_VMX ?= quick
-regress: deps
+regress: packages
 	@status=0; \
 	for h in $(REGRESS_HOSTS); do \
 		common/regress/regress --host $$h --out common/regress/results.md \
@@ -52,17 +58,18 @@ regress: deps
 	done; \
 	exit $$status
 
-# The diffs' KVM builds start at once, in the background: they compile
-# while assignment 1 and each test's emulated host run, and the tests find
-# them built (kvm-build locks the tree; the first to come builds).  Not
-# niced: the builds are the demo's critical path, the tests wait for them.
-demo: deps
+# The diffs' KVM builds and the SVM host's QEMU start at once, in the
+# background: they compile while assignment 1 and each test's emulated host
+# run, and the tests find them built (kvm-build and qemu-build lock; the
+# first to come builds).  Not niced: the builds are the demo's critical
+# path, the tests wait for them.
+demo: packages
 	@status=0; mkdir -p logs; start=$$(date +%s); \
 	cache=$$(bash -c '. common/lab/lib.sh && lab_cache_state'); \
-	echo "demo: building each diff's KVM in the background (log: $(CURDIR)/logs/demo-kvm-builds.log)"; \
+	echo "demo: building each diff's KVM and the SVM host's QEMU in the background (log: $(CURDIR)/logs/demo-builds.log)"; \
 	(for d in assignment*/kvm.diff; do \
 		common/lab/kvm-build --diff $$d >/dev/null || exit 1; \
-	done) >logs/demo-kvm-builds.log 2>&1 & builds=$$!; \
+	done; case " $(HOST) " in *" svm "*) common/lab/qemu-build >/dev/null;; esac) >logs/demo-builds.log 2>&1 & builds=$$!; \
 	trap 'pkill -P $$builds; kill $$builds 2>/dev/null; exit 130' INT TERM; \
 	for a in $(ASSIGNMENTS); do \
 		echo "demo: === $$a: test"; \
@@ -77,7 +84,7 @@ demo: deps
 		done; \
 	done; \
 	echo "demo: test logs: $(CURDIR)/logs/"; \
-	wait $$builds || { echo "demo: a KVM build failed: $(CURDIR)/logs/demo-kvm-builds.log"; status=1; }; \
+	wait $$builds || { echo "demo: a build failed: $(CURDIR)/logs/demo-builds.log"; status=1; }; \
 	bash -c '. common/lab/lib.sh && lab_timing_write "$$@"' - logs/timing-demo.tsv "make demo" "$(HOST)" \
 		"$$cache" $$(($$(date +%s) - start)) $$([ $$status = 0 ] && echo "1 0" || echo "0 1") 0; \
 	exit $$status

@@ -44,7 +44,7 @@ res=${RESULTS:-results}
 mkdir -p "$res/runs"
 for h in "${hosts[@]}"; do
 	if [ "$h" = vmx ]; then p=ept l0="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null)"
-	else p=npt l0="QEMU $(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) TCG"; fi
+	else p=npt l0="QEMU $(. ../common/lab/lib.sh && lab_qemu_tcg_version) TCG"; fi
 	[ "$h" = vmx ] && vendor=kvm_intel || vendor=kvm_amd
 	echo "experiment: $h ${p}_on then ${p}_off ($p=1, then $vendor reloaded with $p=0), L1 + L2 in the lab" >&2
 	# One L1 boot: "experiment-mode V" starts mode V's lines; V=0 reloads

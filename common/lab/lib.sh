@@ -208,6 +208,48 @@ lab_kernel_source() {
 	echo "$dir/src"
 }
 
+# lab_qemu_tcg: the SVM host's L0, QEMU built by qemu-build (once), and
+# lab_qemu_tcg_version its version line.  The kvm host's L0 and L1's QEMU
+# for L2 use KVM, not TCG's SVM: they stay Debian's qemu-system-x86_64.
+lab_qemu_tcg() {
+	local d
+	d=$("$LAB_DIR/qemu-build") || return 1
+	echo "$d/bin/qemu-system-x86_64"
+}
+lab_qemu_tcg_version() {
+	local d
+	d=$("$LAB_DIR/qemu-build") || return 1
+	sed -n '1s/^QEMU emulator version //p' "$d/version"
+}
+
+# lab_qemu_source VERSION DIR: Debian's qemu source package VERSION,
+# downloaded and unpacked with Debian's patches into DIR/src (DIR made
+# anew).  Adds the deb-src twin of debian.sources when apt knows no source.
+lab_qemu_source() {
+	local ver=$1 dir=$2 list=/etc/apt/sources.list.d/debian-src.sources sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	if ! apt-cache showsrc qemu 2>/dev/null | grep -Fx "Version: $ver" >/dev/null; then
+		if [ ! -f "$list" ]; then
+			[ -f /etc/apt/sources.list.d/debian.sources ] ||
+				lab_die "apt has no source of qemu $ver: add deb-src lines for bookworm (and bookworm-security) to apt's sources, then run 'apt-get update'"
+			lab_say "adding $list (the deb-src twin of debian.sources)"
+			sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+				$sudo tee "$list" >/dev/null
+		fi
+		lab_say "apt-get update (for Debian's source of qemu $ver)"
+		$sudo apt-get update -q >/dev/null || lab_die "apt-get update failed"
+		apt-cache showsrc qemu 2>/dev/null | grep -Fx "Version: $ver" >/dev/null ||
+			lab_die "Debian's source of qemu $ver is not in apt's index (deb-src lines: $list)"
+	fi
+	rm -rf "$dir" && mkdir -p "$dir/dl"
+	lab_say "downloading Debian's source of qemu $ver"
+	(cd "$dir/dl" && apt-get source -q --download-only "qemu=$ver" >"$dir/download.log" 2>&1) ||
+		lab_die "apt-get source --download-only qemu=$ver failed: $(tail -n 3 "$dir/download.log")"
+	dpkg-source -x "$dir"/dl/qemu_*.dsc "$dir/src" >"$dir/unpack.log" 2>&1 ||
+		lab_die "dpkg-source -x of qemu $ver failed: $(tail -n 3 "$dir/unpack.log")"
+	rm -rf "$dir/dl"
+}
+
 # lab_diff_files DIFF...: the tree paths a unified diff (-p1) writes, one
 # per line, sorted, each once.
 lab_diff_files() {
@@ -250,10 +292,13 @@ lab_kernel_copy_clean() {
 	exec 9>&-
 }
 
-# lab_cache_state: "cold" when LAB_CACHE holds no kernel tree and no KVM
-# build (a fresh machine's), else "warm": the state a run's time is told with.
+# lab_cache_state: "cold" when LAB_CACHE holds none of the kernel packages,
+# KVM builds and the SVM host's QEMU (a fresh machine's), "warm" when it
+# holds all three, else "partial": the state a run's time is told with.
 lab_cache_state() {
-	if [ -e "$LAB_CACHE/kernel" ] || [ -e "$LAB_CACHE/kvm" ]; then echo warm; else echo cold; fi
+	local d n=0
+	for d in kernel kvm qemu; do [ -e "$LAB_CACHE/$d" ] && n=$((n + 1)); done
+	case $n in 0) echo cold ;; 3) echo warm ;; *) echo partial ;; esac
 }
 
 # lab_timing_write FILE COMMAND HOSTS CACHE SECONDS PASSED FAILED SKIPPED:
@@ -304,7 +349,7 @@ lab_stock_cpuid_key() {
 	local host=$1 rel kroot base emu
 	case "$host" in
 	vmx) emu=$(dpkg-query -W -f='${Version}' bochs; echo "${LAB_BOCHS_IPS:-}"; cat "$LAB_DIR/bochsrc.in") ;;
-	svm) emu=$(dpkg-query -W -f='${Version}' qemu-system-x86) ;;
+	svm) emu=$("$LAB_DIR/qemu-build") || return 1 ;;
 	*) return 0 ;;
 	esac
 	rel=$(lab_kernel_release)
