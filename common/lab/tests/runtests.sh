@@ -1,7 +1,8 @@
 #!/bin/bash
 # runtests' own rules, on a table of stand-in tests: TAP numbering and
-# statuses, skip (77), and a failure (an L1 that stalled included) reported
-# once, never run again.
+# statuses, skip (77), a failure (an L1 that stalled included) reported
+# once, never run again; the SVM host's QEMU built once before the SVM
+# tests, and when it does not build, those tests failed without running.
 set -uo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,5 +34,34 @@ check '^not ok [0-9]+ - stalls \([0-9]+s, status 1\)$' "an L1 that stalled fails
 check '^#   \| lab: error: L1 stalled' "the failure shows the log's last lines"
 check '^1 passed, 2 failed, 1 skipped$' "the totals"
 [ "$(wc -l <"$work/stalls")" = 1 ] && echo "ok: the stalled test ran once" || { echo "FAIL: the stalled test ran $(wc -l <"$work/stalls") times"; fail=1; }
+[ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
+
+# Two SVM tests under a QEMU build that works, then one that fails.
+cat >"$work/svm.cfg" <<CFG
+[svm-one]
+host = svm
+command = echo \$\$ >>$work/svm-ran
+
+[svm-two]
+host = svm
+command = echo \$\$ >>$work/svm-ran
+CFG
+printf '#!/bin/sh\necho $$ >>%s\necho "%s" >&2\nexit %s\n' "$work/built" "lab: [   1s] building QEMU: 100%" 0 >"$work/qemu-ok"
+printf '#!/bin/sh\necho $$ >>%s\necho "%s" >&2\nexit %s\n' "$work/broke" "lab: error: stand-in: QEMU's configure failed" 1 >"$work/qemu-bad"
+chmod +x "$work/qemu-ok" "$work/qemu-bad"
+out=$(HOST=svm LAB_QEMU_BUILD=$work/qemu-ok LAB_TESTS_CFG=$work/svm.cfg LOGDIR=$work/logs LAB_SESSION=none common/lab/runtests 2>&1)
+printf '%s\n' "$out" | sed 's/^/  | /'
+check '^# qemu-build: lab: \[ +1s\] building QEMU: 100%$' "the QEMU build's progress is shown"
+check '^2 passed, 0 failed, 0 skipped$' "the SVM tests run once QEMU is built"
+[ "$(wc -l <"$work/svm-ran")" = 2 ] && echo "ok: both SVM tests ran" || { echo "FAIL: the SVM tests ran $(wc -l <"$work/svm-ran") times"; fail=1; }
+out=$(HOST=svm LAB_QEMU_BUILD=$work/qemu-bad LAB_TESTS_CFG=$work/svm.cfg LOGDIR=$work/logs LAB_SESSION=none common/lab/runtests 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/  | /'
+check "^not ok [0-9]+ - svm-one \(not run: the SVM host's QEMU did not build, log $work/logs/qemu-build.log\)$" "an SVM test fails, not run, when QEMU does not build"
+check '^not ok [0-9]+ - svm-two \(not run: ' "so does the next"
+check '^0 passed, 2 failed, 0 skipped$' "the totals"
+[ "$(wc -l <"$work/svm-ran")" = 2 ] && echo "ok: no SVM test ran without QEMU" || { echo "FAIL: an SVM test ran without QEMU"; fail=1; }
+[ "$(wc -l <"$work/broke")" = 1 ] && echo "ok: the failed build was tried once" || { echo "FAIL: the failed build was tried $(wc -l <"$work/broke") times"; fail=1; }
+grep -q "stand-in: QEMU's configure failed" "$work/logs/qemu-build.log" && echo "ok: the build's message is in its log" || { echo "FAIL: qemu-build.log lacks the build's message"; fail=1; }
 [ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
 exit $fail
