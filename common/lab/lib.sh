@@ -547,3 +547,13 @@ for c in sys.argv[2:]:
     print('\n'.join(l for l in reply().splitlines()[1:] if l.strip()))
 PY
 }
+
+# From SysRq-T's output on stdin, the tasks that sleep in a system call
+# (user processes, not kernel threads): each one's reliable stack.
+lab_syscall_stacks() {
+	awk '/ task:/ { block = ""; user = 0; in_task = 1 }
+		!in_task || /\] +\? / || /\] (R[A-Z0-9]+|RSP|RBP|RDX|R1[0-5]):/ && !/RIP:/ { next }
+		{ block = block $0 "\n" }
+		/entry_SYSCALL_64/ { user = 1 }
+		/<\/TASK>/ { if (user) printf "%s", block; in_task = 0 }'
+}
