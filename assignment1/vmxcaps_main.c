@@ -17,10 +17,10 @@ enum source {
 	SRC_FILE,		/* --from FILE */
 };
 
-enum format { FMT_TEXT, FMT_JSON, FMT_DUMP, FMT_KVM };
+enum format { FMT_TEXT, FMT_JSON, FMT_DUMP };
 
 static const char usage[] =
-"Usage: vmxcaps [--module | --from FILE] [--cpu N] [--json | --dump | --kvm]\n"
+"Usage: vmxcaps [--module | --from FILE] [--cpu N] [--json | --dump]\n"
 "Decode the Intel VMX capability MSRs (IA32_FEATURE_CONTROL, 0x480-0x493).\n"
 "Intel VMX only: an AMD CPU (SVM) has none of them, but --from decodes a dump\n"
 "taken on an Intel CPU anywhere.\n"
@@ -37,10 +37,6 @@ static const char usage[] =
 "                 in which another CPU differs from it)\n"
 "  --json         JSON: {\"cpus\":[{\"cpu\":N,\"msrs\":{...},\"controls\":{...},...}]}\n"
 "  --dump         raw MSRs in the --from format\n"
-"  --kvm          each control bit: what the CPU allows beside what KVM uses\n"
-"                 (vmcs_config) and what a vCPU's VMCS holds; needs a running VM\n"
-"                 under KVM built from assignment3/kvm.diff (its debugfs file\n"
-"                 kvm/PID-FD/vcpu0/exit_stats; VMXCAPS_KVM_STATS overrides the path)\n"
 "  -h, --help     this text\n"
 "\n"
 "Exit status:\n"
@@ -131,7 +127,6 @@ int main(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
-		{ "kvm", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -160,12 +155,10 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 		case 'd':
-		case 'k':
 			if (have_fmt)
-				return usage_error("%s",
-						   "--json, --dump and --kvm exclude each other");
+				return usage_error("%s", "--json and --dump exclude each other");
 			have_fmt = true;
-			fmt = opt == 'j' ? FMT_JSON : opt == 'd' ? FMT_DUMP : FMT_KVM;
+			fmt = opt == 'j' ? FMT_JSON : FMT_DUMP;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -208,16 +201,6 @@ int main(int argc, char **argv)
 	}
 
 	switch (fmt) {
-	case FMT_KVM:
-		ret = vmxcaps_kvm_print(stdout, only_cpu >= 0 ?
-					&vmxcaps_set_find(&set, (unsigned int)only_cpu)->m :
-					&set.cpu[0].m, err, sizeof(err));
-		if (ret != VMXCAPS_EXIT_OK) {
-			fprintf(stderr, "vmxcaps: %s\n", err);
-			vmxcaps_set_free(&set);
-			return ret;
-		}
-		break;
 	case FMT_JSON:
 		vmxcaps_json(stdout, &set, only_cpu);
 		break;

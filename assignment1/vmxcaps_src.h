@@ -57,7 +57,5 @@ int vmxcaps_validate(const struct vmxcaps_set *set, const char *name,
 		     char *err, size_t errlen);
 
 void vmxcaps_json(FILE *out, const struct vmxcaps_set *set, int only_cpu);
-/* --kvm: the CPU's allowed settings beside KVM's controls (vmxcaps_kvm.c). */
-int vmxcaps_kvm_print(FILE *out, const struct vmxcaps_msrs *m, char *err, size_t errlen);
 
 #endif /* VMXCAPS_SRC_H */

@@ -796,43 +796,6 @@ static void test_bochs_skylake(void)
 #undef FM
 #undef FE
 
-/*
- * --kvm: the Skylake-X dump beside a KVM's controls in the format of
- * assignment 3's debugfs file; expected lines worked out by hand from the
- * two values of each bit (pin kvm 0x7f live 0x3f: bit 6 is 1 in KVM's
- * vmcs_config, 0 in this vCPU's VMCS; exec 0xb5a06dfa: bit 7 HLT set, bit
- * 12 RDTSC clear).
- */
-#define SKX "--from dumps/bochs-corei7_skylake_x.msr"
-
-static void test_kvm(void)
-{
-	struct buf o = { 0 };
-	int rc;
-
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-vmx.txt %s " SKX " --kvm", cli);
-	ok(rc == 0, "--kvm exits 0");
-	ok(has_line(o.s, "pin 6 activate_vmx_preemption_timer either 1 0"),
-	   "--kvm: pin bit 6 allowed, set by KVM, clear in the live VMCS");
-	ok(has_line(o.s, "proc 7 hlt_exiting either 1 1"), "--kvm: HLT exiting on");
-	ok(has_line(o.s, "proc 12 rdtsc_exiting either 0 0"), "--kvm: RDTSC exiting off");
-	ok(has_line(o.s, "proc2 1 enable_ept either 1 1"), "--kvm: EPT on");
-	ok(has_line(o.s, "proc2 17 enable_pml either 1 0"),
-	   "--kvm: PML in vmcs_config, off in the vCPU");
-	ok(!strstr(o.s, " !"), "--kvm: no contradiction when KVM obeys the CPU");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-wrong.txt %s " SKX " --kvm", cli);
-	ok(rc == 0 && has_line(o.s, "pin 7 process_posted_interrupts must-be-0 1 1 !") &&
-	   has_line(o.s, "# 1 bits contradict what the CPU allows (marked !)"),
-	   "--kvm: a bit KVM sets against must-be-0 is marked");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/exit_stats-svm.txt %s " SKX " --kvm", cli);
-	ok(rc == 3 && strstr(o.s, "SVM"), "--kvm on an SVM VM's file: exit 3, says SVM");
-	rc = run(&o, "VMXCAPS_KVM_STATS=kvm/none.txt %s " SKX " --kvm", cli);
-	ok(rc == 4 && strstr(o.s, "kvm/none.txt"), "--kvm without the file: exit 4, names it");
-	rc = run(&o, "%s " SKX " --kvm --json", cli);
-	ok(rc == 2, "--kvm with --json: usage error");
-	free(o.s);
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -854,7 +817,6 @@ int main(int argc, char **argv)
 	test_cli();
 	test_bochs();
 	test_bochs_skylake();
-	test_kvm();
 
 	printf("1..%u\n", ntests);
 	printf("%u passed, %u failed\n", ntests - nfailed, nfailed);

@@ -27,7 +27,7 @@ killall qemu-system-x86_64
 wait
 
 /extra/kvm-install --reload /extra/mods && ok "reloaded with no VM" || bad "reload failed"
-# The patched kvm.ko is known by its module parameter.
+# The patched kvm.ko is known by a module parameter of its own.
 param=/sys/module/kvm/parameters/exit_stats_host_wide
 [ -e $param ] && ok "the kvm loaded is the patched one ($param)" || bad "the kvm loaded has no $param"
 l2 -- /extra/sig | grep -q "signature 'KVMExitStats'" && ok "L2 sees the patched KVM's signature" ||

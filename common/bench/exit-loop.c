@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exit-loop.c - the benchmark's workload in L1: a kvmtest VM whose 64-bit
- * guest runs batches of CPUID (leaf 0), each a VM exit round trip through
- * L1's KVM.
+ * guest runs batches of CPUID (leaf 0, or LEAF), each a VM exit round trip
+ * through L1's KVM.
  *
- *	exit-loop N...
+ *	exit-loop [--leaf LEAF] N...
  *
  * For each N, in order, one window: the host sets the batch size, marks
  * the start (BENCH_MARK(2k)), lets the guest run N CPUIDs up to its next
@@ -25,6 +25,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../kvmtest/kvmtest.h"
 
@@ -37,6 +38,8 @@
 
 /* The batch size, written by the host before each window; 0 ends. */
 static volatile uint64_t batch;
+/* The leaf of the guest's CPUIDs: 0, which the VMM's table holds, or not. */
+static uint32_t leaf;
 
 static void guest_code(uint64_t arg)
 {
@@ -51,7 +54,7 @@ static void guest_code(uint64_t arg)
 			break;
 		t0 = guest_rdtsc();
 		for (i = 0; i < n; i++)
-			guest_cpuid(0, 0);
+			guest_cpuid(leaf, 0);
 		t = guest_rdtsc() - t0;
 	}
 }
@@ -80,14 +83,26 @@ int main(int argc, char **argv)
 	struct kvmtest_vm *vm;
 	struct ucall uc;
 	uint64_t e0, e1;
-	int k;
+	char *end;
+	int k, first = 1;
 
+	if (argc > 2 && !strcmp(argv[1], "--leaf")) {
+		leaf = strtoul(argv[2], &end, 0);
+		if (!*argv[2] || *end) {
+			fprintf(stderr, "exit-loop: --leaf '%s' is not a number\n", argv[2]);
+			return 2;
+		}
+		first = 3;
+	}
+	argv += first - 1;
+	argc -= first - 1;
 	if (argc < 2 || argc - 1 > MAX_WINDOWS) {
-		fprintf(stderr, "usage: exit-loop N... (1 to %d windows)\n", MAX_WINDOWS);
+		fprintf(stderr, "usage: exit-loop [--leaf LEAF] N... (1 to %d windows)\n", MAX_WINDOWS);
 		return 2;
 	}
 	kvmtest__require_kvm();
 	vm = vm__create(guest_code, 0, 0);
+	*(uint32_t *)vm__hva(vm, &leaf) = leaf;
 	hbatch = vm__hva(vm, &batch);
 	vm__sync_expect(vm, &uc, 1);	/* warm: every page the guest uses is in */
 	for (k = 0; k < argc - 1; k++) {
