@@ -35,7 +35,8 @@ tap $? "kvm=off: $(sed -n 's/^cpuid_reasons //p' /tmp/kvmoff.txt | cut -c1-120)"
 lab-progress "l1-stats: L2 with a monitor: the guest's reads, then QEMU's info stats vcpu"
 ip link set lo up
 # After the last query L2 runs nothing that executes CPUID: echo and read
-# are the shell's own, and read waits on a FIFO no one opens.
+# are the shell's own, and the shell then blocks opening a FIFO for read,
+# which no one opens for writing.
 l2 --qemu-arg -monitor --qemu-arg "tcp:127.0.0.1:$port,server=on,wait=off" -- \
 	'mkfifo /tmp/hold && /extra/cpuid_reasons && /extra/cpuid_reasons --reason CPUID && echo l2-hold && read x </tmp/hold' \
 	>/tmp/held.txt 2>&1 &
@@ -67,8 +68,9 @@ awk '
 	}
 	END { print "exits", exits; print "buckets", nb }' /tmp/stats.txt >/tmp/buckets.txt
 grep -q '^buckets 180$' /tmp/buckets.txt
-tap $? "info stats vcpu: exit_reason_exits has $(sed -n 's/^buckets //p' /tmp/buckets.txt) buckets (exit-stats.rst: 180)"
-[ "$fail" = 0 ] || sed 's/^/#   /' /tmp/stats.txt | head -n 20
+r=$?
+tap $r "info stats vcpu: exit_reason_exits has $(sed -n 's/^buckets //p' /tmp/buckets.txt) buckets (exit-stats.rst: 180)"
+[ "$r" = 0 ] || sed 's/^/#   /' /tmp/stats.txt | head -n 20
 
 # The guest's table ("reason name exits", SVM codes in hex) and its last
 # read ("CPUID 0x4FFFFFFE ECX=0x..: EAX=0x.. EBX=0x.. ..."), in decimal.
