@@ -60,7 +60,7 @@ lab_l1_base() {
 		{ sha256sum; dpkg-query -W -f='${Version}' qemu-system-x86 busybox-static; } |
 		sha256sum | cut -c1-12)
 	local out=$LAB_CACHE/initramfs/$rel-$key
-	lab_lock 5 "$out.lock"
+	lab_lock "initramfs-${out##*/}"
 	if [ -f "$out/l1-base.cpio" ]; then
 		echo "$out/l1-base.cpio"
 		return

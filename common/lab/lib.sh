@@ -7,13 +7,42 @@ LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cu
 LAB_T0=${LAB_T0:-$EPOCHSECONDS}
 export LAB_CACHE LAB_T0
 
-# Cached steps run under a lock (on fd 5 to 9, one per kind of step, as
-# they nest), as the test runner's lanes may reach them at once; the lock
-# goes when the process or the command substitution holding it exits.
+# lab_lock [-n] NAME [FILE]: hold the lock NAME (flock on FILE, by default
+# $LAB_CACHE/locks/NAME) until lab_unlock NAME or until the process (or
+# the command substitution) holding it exits.  Cached steps run under one,
+# as two tests may reach them at once.  The file says who holds it, which
+# a waiter prints.  -n: return 1 at once when it is held.
+declare -gA LAB_LOCKS
 lab_lock() {
-	mkdir -p "$(dirname "$2")"
-	eval "exec $1>\"\$2\""
-	flock "$1"
+	local try= fd f
+	[ "$1" = -n ] && { try=1; shift; }
+	f=${2:-$LAB_CACHE/locks/$1}
+	mkdir -p "$(dirname "$f")"
+	exec {fd}>>"$f"
+	if ! flock -n "$fd"; then
+		if [ -n "$try" ]; then
+			exec {fd}>&-
+			return 1
+		fi
+		lab_say "waiting for $1, held by $(cat "$f" 2>/dev/null)"
+		flock "$fd"
+	fi
+	printf 'pid %s (%s) since %s\n' "$$" "${0##*/}" "$(date -u +%H:%M:%S)" >"$f"
+	LAB_LOCKS[$1]=$fd
+}
+lab_unlock() {
+	local fd=${LAB_LOCKS[$1]}
+	exec {fd}>&-
+	unset "LAB_LOCKS[$1]"
+}
+
+# lab_tree_lock SRC: the lock of a kernel tree, which kvm-build patches
+# while it holds it (and restores before it lets go).
+lab_tree_lock() {
+	lab_lock "ktree${1//\//_}"
+}
+lab_tree_unlock() {
+	lab_unlock "ktree${1//\//_}"
 }
 
 # Kernel parameters of every L1 and L2 boot: skip boot-time work that no
@@ -116,7 +145,7 @@ lab_kernel_release() {
 # unpack them under $LAB_CACHE/kernel/RELEASE/root.  Prints that root.
 lab_kernel_fetch() {
 	local rel=$1 dir=$LAB_CACHE/kernel/$1 up=${1%%+*}
-	lab_lock 7 "$dir.fetch.lock"
+	lab_lock "kernel-$rel"
 	if [ -f "$dir/.done" ]; then
 		echo "$dir/root"
 		return
@@ -184,7 +213,7 @@ lab_kernel_prepare() {
 # prepared once.
 lab_kernel_source() {
 	local rel=$1 dir=$LAB_CACHE/kernel/$1
-	lab_lock 6 "$dir.source.lock"
+	lab_lock "ksrc-$rel"
 	if [ -f "$dir/.src-done" ]; then
 		lab_kernel_prepare "$dir/src" "$rel"
 		echo "$dir/src"
@@ -282,14 +311,13 @@ lab_kernel_copy_clean() {
 	local src=$1 dest=$2 f
 	shift 2
 	mkdir -p "$dest"
-	exec 9>"$src/.lab-lock"
-	flock 9
+	lab_tree_lock "$src"
 	for f in "$@"; do
 		if [ -f "$src/$f" ]; then
 			install -D -m 0644 "$src/$f" "$dest/$f"
 		fi
 	done
-	exec 9>&-
+	lab_tree_unlock "$src"
 }
 
 # lab_cache_state: "cold" when LAB_CACHE holds none of the kernel packages,
@@ -508,10 +536,7 @@ lab_session_end() {
 # lab_session_close DIR: the same, unless a run is using it.
 lab_session_close() {
 	[ -e "$1" ] || return 0
-	(
-		exec 9>"$1.lock"
-		flock -n 9 && lab_session_end "$1"
-	)
+	(lab_lock -n session "$1.lock" && lab_session_end "$1")
 	return 0
 }
 

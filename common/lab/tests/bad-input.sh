@@ -2,6 +2,7 @@
 # Bad input to the lab gets a clear message and a non-zero exit, and never
 # leaves the kernel source tree changed.
 set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
 fail=0
 expect() { # expect STATUS REGEX -- CMD...
 	local want=$1 re=$2 out rc
@@ -46,16 +47,15 @@ expect 1 'is not a Linux source tree' -- common/lab/kvm-build --diff "$tmp/stale
 
 # A build killed after patching (SIGKILL skips every trap) leaves its backup
 # in the tree; the next kvm-build restores it before anything else.
-# The tree is shared with the other lane's builds: plant under its lock.
+# The tree is shared with other tests' builds: plant under its lock.
 f=arch/x86/kvm/x86.c
-exec 9>"$src/.lab-lock"
-flock 9
+lab_tree_lock "$src"
 sum=$(sha256sum <"$src/$f")
 mkdir -p "$src/.lab-backup/tree/$(dirname "$f")"
 cp -p "$src/$f" "$src/.lab-backup/tree/$f"
 echo "$f" >"$src/.lab-backup/files"
 echo "/* left behind by a killed build */" >>"$src/$f"
-exec 9>&-
+lab_tree_unlock "$src"
 expect 1 'restoring .* after an interrupted build' -- common/lab/kvm-build --diff "$tmp/stale.diff"
 if [ "$(sha256sum <"$src/$f")" = "$sum" ] && [ ! -e "$src/.lab-backup" ]; then
 	echo "ok: the interrupted build's file is restored"

@@ -35,7 +35,7 @@ fi
 # compile commands, and ccache finds them only there (58 compiles: the
 # test took 157 CPU-s when it missed them, 131 since; 1 Dec 2026).
 work=$root/custom-linux-readme-recipe
-lab_lock 5 "$work.lock"
+lab_lock readme-recipe
 rm -rf "$work" && mkdir "$work" || { echo "FAIL: cannot create $work"; exit 1; }
 trap 'rm -rf "$work"' EXIT
 src=$work/linux-source-6.12

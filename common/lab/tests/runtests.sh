@@ -16,12 +16,13 @@ command = echo no such thing; exit 77
 
 [fails]
 groups = stand-in
-command = echo broken; exit 3
+command = echo 'ok 1 - fine'; echo 'not ok 2 - broken part'; echo '# want 3, got 4'; echo 'ok 3 - after'; exit 3
 
 [stalls]
 groups = stand-in
 command = echo \$\$ >>$work/stalls; echo 'lab: error: L1 stalled (--stall 120); serial log: x'; exit 1
 CFG
+export LAB_CACHE=$work/cache # the stand-ins' durations stay here
 out=$(LAB_TESTS_CFG=$work/tests.cfg LOGDIR=$work/logs LAB_SESSION=none common/lab/runtests 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/  | /'
@@ -32,6 +33,9 @@ check '^ok [0-9]+ - skips # SKIP no such thing$' "status 77 is a skip, with the 
 check '^not ok [0-9]+ - fails \([0-9]+s, status 3\)$' "a failing test is not ok"
 check '^not ok [0-9]+ - stalls \([0-9]+s, status 1\)$' "an L1 that stalled fails the test"
 check '^#   \| lab: error: L1 stalled' "the failure shows the log's last lines"
+check '^#   failed: not ok 2 - broken part$' "the failure names the failing check"
+check '^#     # want 3, got 4$' "with its diagnostics"
+check "^#   log: $work/logs/fails.log:2 " "and its line in the log"
 check '^1 passed, 2 failed, 1 skipped$' "the totals"
 [ "$(wc -l <"$work/stalls")" = 1 ] && echo "ok: the stalled test ran once" || { echo "FAIL: the stalled test ran $(wc -l <"$work/stalls") times"; fail=1; }
 [ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
@@ -62,6 +66,7 @@ check '^not ok [0-9]+ - svm-two \(not run: ' "so does the next"
 check '^0 passed, 2 failed, 0 skipped$' "the totals"
 [ "$(wc -l <"$work/svm-ran")" = 2 ] && echo "ok: no SVM test ran without QEMU" || { echo "FAIL: an SVM test ran without QEMU"; fail=1; }
 [ "$(wc -l <"$work/broke")" = 1 ] && echo "ok: the failed build was tried once" || { echo "FAIL: the failed build was tried $(wc -l <"$work/broke") times"; fail=1; }
+grep -q "building QEMU: 100%" "$work/logs.old/qemu-build.log" && echo "ok: the previous run's log is kept" || { echo "FAIL: logs.old/qemu-build.log is not the previous run's"; fail=1; }
 grep -q "stand-in: QEMU's configure failed" "$work/logs/qemu-build.log" && echo "ok: the build's message is in its log" || { echo "FAIL: qemu-build.log lacks the build's message"; fail=1; }
 [ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
 exit $fail

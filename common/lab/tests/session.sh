@@ -6,7 +6,7 @@
 # next run boots a new one (svm; on vmx jobs 1 and 2 only, as a Bochs boot
 # costs a minute).  Under runtests the jobs go to its session, whose L1 the
 # host's other tests use (no boot of their own); when that session is busy
-# (the other lane's test in it: job 1 booted an L1 of its own), or outside
+# (another test in it: job 1 booted an L1 of its own), or outside
 # runtests, to a session of the test's own.  Each run is in a process group
 # of its own that ends with it, as under runtests' timeout.
 set -uo pipefail

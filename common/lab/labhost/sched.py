@@ -1,0 +1,161 @@
+"""Which node (a test, or a build tests need) runs next.
+
+The policy, at each free slot:
+ 1. Bochs (the vmx tests) is the critical path, one core for minutes per
+    test: while no Bochs runs, the ready vmx test estimated longest.
+ 2. Builds, most wanted first: a build's worth is the estimated time of the
+    tests it unblocks (a vmx test's counting twice), shared among each
+    test's builds still to do.  Builds in one kernel tree (kvm:*,
+    selftests:*) run one at a time: they would wait on its lock.
+ 3. Other tests, longest first, so that the run ends with short ones.
+ 4. With a slot that would idle otherwise, a second Bochs (it boots an L1
+    of its own), when its test, boot included, is done before the first
+    Bochs would be done with it and every other vmx test left.
+Estimates are the last passed run's wall times (durations), else a default
+per kind.  Nothing depends on the order of the sections in tests.cfg.
+"""
+from dataclasses import dataclass, field
+
+DEFAULT_EST = {"vmx": 90, "svm": 40, "kvm": 40, "none": 20, "build": 60}
+BOCHS_BOOT = 60
+TREE_BUILDS = ("kvm:", "selftests:")
+
+
+@dataclass
+class Node:
+    name: str
+    kind: str  # "test" or "build"
+    host: str = "none"
+    needs: list = field(default_factory=list)
+    est: float = 0
+    state: str = "pending"  # pending, running, passed, failed, skipped
+    nice: int = 10
+    started: float = 0
+
+    @property
+    def bochs(self):
+        return self.kind == "test" and self.host == "vmx"
+
+    @property
+    def tree(self):
+        return self.kind == "build" and self.name.startswith(TREE_BUILDS)
+
+
+def build_nodes(tests):
+    """The build nodes the tests need, by name."""
+    return {b: Node(b, "build") for t in tests for b in t.needs}
+
+
+class Plan:
+    def __init__(self, tests, durations=None, slots=2):
+        durations = durations or {}
+        self.slots = slots
+        self.nodes = {}
+        for name, b in build_nodes(tests).items():
+            b.est = durations.get(name, 300 if name == "qemu" else DEFAULT_EST["build"])
+            self.nodes[name] = b
+        for t in tests:
+            self.nodes[t.name] = Node(t.name, "test", t.host, list(t.needs),
+                                      durations.get(t.name, DEFAULT_EST[t.host]))
+
+    def _of(self, state, kind=None):
+        return [n for n in self.nodes.values()
+                if n.state == state and (kind is None or n.kind == kind)]
+
+    @property
+    def running(self):
+        return self._of("running")
+
+    def finished(self):
+        return not self._of("pending", "test") and not self.running
+
+    def ready(self, n):
+        if n.state != "pending":
+            return False
+        return all(self.nodes[b].state == "passed" for b in n.needs)
+
+    def wanted(self, b):
+        return any(b.name in t.needs for t in self._of("pending", "test"))
+
+    def worth(self, b):
+        w = 0
+        for t in self._of("pending", "test"):
+            if b.name in t.needs:
+                todo = [x for x in t.needs if self.nodes[x].state != "passed"]
+                w += (1 + t.est) * (2 if t.bochs else 1) / len(todo)
+        return w
+
+    def pick(self, now=0):
+        """The next node to start at time now (seconds), or None; the
+        caller marks it running."""
+        running = self.running
+        if len(running) >= self.slots:
+            return None
+        ready = [n for n in self.nodes.values() if self.ready(n)]
+        longest = lambda n: (-n.est, n.name)  # noqa: E731
+        bochs = sorted((n for n in ready if n.bochs), key=longest)
+        if bochs and not any(n.bochs for n in running):
+            bochs[0].nice = 0
+            return bochs[0]
+        tree_busy = any(n.tree for n in running)
+        builds = [b for b in ready if b.kind == "build" and not (b.tree and tree_busy)]
+        builds = [b for b in builds if self.wanted(b)]
+        if builds:
+            b = max(builds, key=lambda b: (self.worth(b), b.name))
+            b.nice = 0 if any(b.name in t.needs for t in self._of("pending", "test") if t.bochs) else 10
+            return b
+        others = sorted((n for n in ready if n.kind == "test" and not n.bochs), key=longest)
+        if others:
+            return others[0]
+        if not bochs:
+            return None
+        left = sum(n.est for n in self._of("pending", "test") if n.bochs)
+        busy = max(n.started + n.est - now for n in running if n.bochs)
+        if BOCHS_BOOT + bochs[0].est < max(busy, 0) + left - bochs[0].est:
+            bochs[0].nice = 0
+            return bochs[0]
+        return None
+
+    def start(self, n, now=0):
+        n.state = "running"
+        n.started = now
+
+    def finish(self, n, ok):
+        """Mark n; returns the tests that now cannot run (a build they need failed)."""
+        n.state = "passed" if ok else "failed"
+        if ok or n.kind != "build":
+            return []
+        lost = [t for t in self._of("pending", "test") if n.name in t.needs]
+        for t in lost:
+            t.state = "failed"
+        # Builds nobody waits for any more are not started.
+        for b in self._of("pending", "build"):
+            if not self.wanted(b):
+                b.state = "skipped"
+        return lost
+
+    def stuck(self):
+        """The tests left when nothing can start (a bug of the policy)."""
+        return [n for n in self._of("pending", "test")]
+
+    def host_done(self, host):
+        """No test of host is left to start or running."""
+        return not any(n.kind == "test" and n.host == host and n.state in ("pending", "running")
+                       for n in self.nodes.values())
+
+
+def simulate(plan):
+    """[(name, start, end)] of a run in which every node takes its estimate
+    and passes: the order the policy gives (runtests --plan)."""
+    clock, running, out = 0.0, [], []
+    while not plan.finished():
+        while (n := plan.pick(clock)) is not None:
+            plan.start(n, clock)
+            running.append((clock + n.est, n.name))
+            out.append([n.name, clock, clock + n.est])
+        if not running:
+            break
+        running.sort()
+        clock, name = running.pop(0)
+        plan.finish(plan.nodes[name], True)
+    return out
