@@ -91,6 +91,7 @@ class Runner:
                 runnable.append(t)
         self.plan = sched.Plan(runnable, self.durations, slots)
         self.session = None
+        self.procs = set()
 
     def skip_reason(self, t):
         if t.host == "none":
@@ -137,6 +138,7 @@ class Runner:
         p = subprocess.Popen(argv, cwd=TOP, env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              start_new_session=True)
+        self.procs.add(p)
         timer = threading.Timer(tmo, self.kill, (p, log, label, tmo))
         timer.start()
         start = time.monotonic()
@@ -150,6 +152,7 @@ class Runner:
                     if shown(line):
                         self.say(prefix + line)
             _, status, ru = os.wait4(p.pid, 0)
+            self.procs.discard(p)
             p.returncode = os.waitstatus_to_exitcode(status)
             timer.cancel()
             rc = 124 if getattr(p, "timed_out", False) else p.returncode
@@ -237,6 +240,14 @@ class Runner:
         if self.session:
             lib("lab_session_close", os.path.join(self.session, host))
 
+    def stop(self):
+        """Every running node's process group, at once (runtests interrupted)."""
+        for p in list(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
     def close_sessions(self):
         if self.session and os.path.isdir(self.session):
             for host in os.listdir(self.session):
@@ -279,8 +290,16 @@ def main(argv=None):
     r = Runner(tests, a.host.split(), logdir, slots)
     r.open_sessions()
     t0 = time.time()
+    def interrupted(sig, _):
+        raise SystemExit(128 + sig)
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     try:
         r.run()
+    except SystemExit:
+        r.stop()
+        raise
     finally:
         r.close_sessions()
     n = {s: r.results.count(s) for s in ("pass", "fail", "skip")}

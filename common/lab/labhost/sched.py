@@ -1,16 +1,20 @@
 """Which node (a test, or a build tests need) runs next.
 
-The policy, at each free slot:
- 1. Bochs (the vmx tests) is the critical path, one core for minutes per
-    test: while no Bochs runs, the ready vmx test estimated longest.
- 2. Builds, most wanted first: a build's worth is the estimated time of the
-    tests it unblocks (a vmx test's counting twice), shared among each
-    test's builds still to do.  Builds in one kernel tree (kvm:*,
-    selftests:*) run one at a time: they would wait on its lock.
- 3. Other tests, longest first, so that the run ends with short ones.
- 4. With a slot that would idle otherwise, a second Bochs (it boots an L1
-    of its own), when its test, boot included, is done before the first
-    Bochs would be done with it and every other vmx test left.
+The policy: Bochs (the vmx tests, one core for minutes each) is the
+critical path, so it and the builds its tests wait for are urgent: they
+run at nice 0 and start whenever fewer than `slots` urgent nodes run,
+even beside other work, which runs at nice 10 and only in a free slot.
+ 1. While no Bochs runs, the ready vmx test estimated longest.
+ 2. Builds a pending vmx test needs, most wanted first: a build's worth is
+    the estimated time of the tests it unblocks (a vmx test's counting
+    twice), shared among each test's builds still to do.  Builds in one
+    kernel tree (kvm:*, selftests:*) run one at a time: they would wait on
+    its lock.
+ 3. In a free slot: the other builds, most wanted first, then the other
+    tests, longest first, so that the run ends with short ones.
+ 4. In a slot that would idle otherwise, a second Bochs (it boots an L1
+    of its own) with the vmx test that ends the Bochs tests soonest, if
+    that is sooner than the first Bochs alone would.
 Estimates are the last passed run's wall times (durations), else a default
 per kind.  Nothing depends on the order of the sections in tests.cfg.
 """
@@ -74,8 +78,9 @@ class Plan:
             return False
         return all(self.nodes[b].state == "passed" for b in n.needs)
 
-    def wanted(self, b):
-        return any(b.name in t.needs for t in self._of("pending", "test"))
+    def wanted(self, b, bochs=False):
+        """A pending test (a vmx one, with bochs) needs build b."""
+        return any(b.name in t.needs and (t.bochs or not bochs) for t in self._of("pending", "test"))
 
     def worth(self, b):
         w = 0
@@ -89,32 +94,41 @@ class Plan:
         """The next node to start at time now (seconds), or None; the
         caller marks it running."""
         running = self.running
-        if len(running) >= self.slots:
-            return None
+        free = len(running) < self.slots
+        # One slot (LAB_JOBS=1): one node at a time, urgent or not.
+        urgent = free if self.slots == 1 else sum(n.nice == 0 for n in running) < self.slots
         ready = [n for n in self.nodes.values() if self.ready(n)]
         longest = lambda n: (-n.est, n.name)  # noqa: E731
         bochs = sorted((n for n in ready if n.bochs), key=longest)
-        if bochs and not any(n.bochs for n in running):
-            bochs[0].nice = 0
-            return bochs[0]
+        if bochs and urgent and not any(n.bochs for n in running):
+            return self._urgent(bochs[0])
         tree_busy = any(n.tree for n in running)
-        builds = [b for b in ready if b.kind == "build" and not (b.tree and tree_busy)]
-        builds = [b for b in builds if self.wanted(b)]
+        builds = [b for b in ready if b.kind == "build" and self.wanted(b)
+                  and not (b.tree and tree_busy)]
+        for_bochs = [b for b in builds if self.wanted(b, bochs=True)]
+        worth = lambda b: (self.worth(b), b.name)  # noqa: E731
+        if for_bochs and urgent:
+            return self._urgent(max(for_bochs, key=worth))
+        if not free:
+            return None
         if builds:
-            b = max(builds, key=lambda b: (self.worth(b), b.name))
-            b.nice = 0 if any(b.name in t.needs for t in self._of("pending", "test") if t.bochs) else 10
-            return b
+            return max(builds, key=worth)
         others = sorted((n for n in ready if n.kind == "test" and not n.bochs), key=longest)
         if others:
             return others[0]
-        if not bochs:
+        if not bochs or not urgent:
             return None
-        left = sum(n.est for n in self._of("pending", "test") if n.bochs)
-        busy = max(n.started + n.est - now for n in running if n.bochs)
-        if BOCHS_BOOT + bochs[0].est < max(busy, 0) + left - bochs[0].est:
-            bochs[0].nice = 0
-            return bochs[0]
-        return None
+        # The Bochs tests left end at alone, or with x in a second Bochs.
+        alone = max(0, max(n.started + n.est - now for n in running if n.bochs))
+        alone += sum(n.est for n in self._of("pending", "test") if n.bochs)
+        ends = lambda x: max(BOCHS_BOOT + x.est, alone - x.est)  # noqa: E731
+        x = min(bochs, key=lambda x: (ends(x), x.name))
+        return self._urgent(x) if ends(x) + 10 < alone else None
+
+    @staticmethod
+    def _urgent(n):
+        n.nice = 0
+        return n
 
     def start(self, n, now=0):
         n.state = "running"

@@ -69,4 +69,21 @@ check '^0 passed, 2 failed, 0 skipped$' "the totals"
 grep -q "building QEMU: 100%" "$work/logs.old/qemu-build.log" && echo "ok: the previous run's log is kept" || { echo "FAIL: logs.old/qemu-build.log is not the previous run's"; fail=1; }
 grep -q "stand-in: QEMU's configure failed" "$work/logs/qemu-build.log" && echo "ok: the build's message is in its log" || { echo "FAIL: qemu-build.log lacks the build's message"; fail=1; }
 [ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
+# Interrupted, runtests stops the tests it runs (their process groups).
+cat >"$work/long.cfg" <<CFG
+[long]
+command = echo \$\$ >$work/long.pid; sleep 300
+CFG
+LAB_TESTS_CFG=$work/long.cfg LOGDIR=$work/logs LAB_SESSION=none common/lab/runtests >/dev/null 2>&1 &
+for _ in $(seq 50); do [ -s "$work/long.pid" ] && break; sleep 0.1; done
+kill -TERM $!
+wait $!
+rc=$?
+sleep 0.5
+if [ "$rc" = 143 ] && ! kill -0 "$(cat "$work/long.pid")" 2>/dev/null; then
+	echo "ok: SIGTERM stops runtests (143) and its test"
+else
+	echo "FAIL: after SIGTERM runtests exited $rc, its test $(kill -0 "$(cat "$work/long.pid")" 2>/dev/null && echo runs on || echo stopped)"
+	fail=1
+fi
 exit $fail

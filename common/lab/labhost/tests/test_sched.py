@@ -60,6 +60,21 @@ class Sched(unittest.TestCase):
         s = spans(plan(text, est={f"v{i}": 100 for i in range(3)}))
         self.assertEqual(sorted(v[0] for v in s.values()), [0, 0, 100])
 
+    def test_second_bochs_takes_the_test_that_ends_soonest(self):
+        text = "".join(f"[v{i}]\nhost = vmx\nargv = t\n" for i in range(4))
+        p = plan(text, est={"v0": 70, "v1": 63, "v2": 22, "v3": 13})
+        p.start(p.nodes["v0"], 0)
+        # Alone: 70 + 98 = 168; v1 beside: max(60 + 63, 168 - 63) = 123.
+        self.assertEqual(p.pick(0).name, "v1")
+        p = plan(text, est={"v0": 70, "v1": 63, "v2": 22, "v3": 13})
+        p.start(p.nodes["v0"], 0)
+        # 60 s later: alone 10 + 98 = 108; v1 beside: 123, v2: max(82, 86).
+        self.assertEqual(p.pick(60).name, "v2")
+        # A short test left: a boot costs more than it saves.
+        p = plan("[v0]\nhost = vmx\nargv = t\n[v3]\nhost = vmx\nargv = t\n", est={"v0": 70, "v3": 13})
+        p.start(p.nodes["v0"], 0)
+        self.assertIsNone(p.pick(0))
+
     def test_tree_builds_one_at_a_time(self):
         s = spans(plan())
         tree = sorted(v for k, v in s.items() if k.startswith(("kvm:", "selftests:")))
@@ -109,6 +124,28 @@ class Sched(unittest.TestCase):
             started.append(n.name)
         self.assertNotIn("selftests:quick", started)
         self.assertNotIn("diff-vmx", started)
+
+    def test_a_build_bochs_waits_for_starts_beside_other_work(self):
+        p = plan()
+        started = []
+        while (n := p.pick()) is not None:
+            p.start(n)
+            started.append(n.name)
+        self.assertEqual(started, ["stock-vmx", "kvm:a2/kvm.diff"])
+        # Bochs is done and the tree is busy: QEMU takes the free slot.
+        p.finish(p.nodes["stock-vmx"], True)
+        self.assertEqual(p.pick().name, "qemu")
+        p.start(p.nodes["qemu"])
+        self.assertIsNone(p.pick())
+        # The tree's build ends: Bochs starts, and so does the next build it
+        # needs, beside QEMU's, which runs at nice 10.
+        p.finish(p.nodes["kvm:a2/kvm.diff"], True)
+        self.assertEqual(p.pick().name, "diff-vmx")
+        p.start(p.nodes["diff-vmx"])
+        b = p.pick()
+        self.assertEqual((b.name, b.nice, p.nodes["qemu"].nice), ("kvm:a3/kvm.diff", 0, 10))
+        p.start(b)
+        self.assertIsNone(p.pick())
 
     def test_zero_estimates_still_run_everything(self):
         self.assertEqual(len(order(plan(est={k: 0 for k in EST}))), 10)
