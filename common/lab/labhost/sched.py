@@ -2,8 +2,9 @@
 
 The policy: Bochs (the vmx tests, one core for minutes each) is the
 critical path, so it and the builds its tests wait for are urgent: they
-run at nice 0 and start whenever fewer than `slots` urgent nodes run,
-even beside other work, which runs at nice 10 and only in a free slot.
+start whenever fewer than `slots` urgent nodes run, even beside other
+work, at nice 0 (Bochs) and 5 (the builds); the rest runs at nice 10,
+only in a free slot.
  1. While no Bochs runs, the ready vmx test estimated longest.
  2. Builds a pending vmx test needs, most wanted first: a build's worth is
     the estimated time of the tests it unblocks (a vmx test's counting
@@ -34,6 +35,7 @@ class Node:
     est: float = 0
     state: str = "pending"  # pending, running, passed, failed, skipped
     nice: int = 10
+    urgent: bool = False
     started: float = 0
 
     @property
@@ -96,7 +98,7 @@ class Plan:
         running = self.running
         free = len(running) < self.slots
         # One slot (LAB_JOBS=1): one node at a time, urgent or not.
-        urgent = free if self.slots == 1 else sum(n.nice == 0 for n in running) < self.slots
+        urgent = free if self.slots == 1 else sum(n.urgent for n in running) < self.slots
         ready = [n for n in self.nodes.values() if self.ready(n)]
         longest = lambda n: (-n.est, n.name)  # noqa: E731
         bochs = sorted((n for n in ready if n.bochs), key=longest)
@@ -127,7 +129,8 @@ class Plan:
 
     @staticmethod
     def _urgent(n):
-        n.nice = 0
+        # A build yields to Bochs, which it would otherwise slow down.
+        n.urgent, n.nice = True, 0 if n.bochs else 5
         return n
 
     def start(self, n, now=0):

@@ -138,12 +138,13 @@ class Sched(unittest.TestCase):
         p.start(p.nodes["qemu"])
         self.assertIsNone(p.pick())
         # The tree's build ends: Bochs starts, and so does the next build it
-        # needs, beside QEMU's, which runs at nice 10.
+        # needs, beside QEMU's: nice 0, 5 and 10.
         p.finish(p.nodes["kvm:a2/kvm.diff"], True)
         self.assertEqual(p.pick().name, "diff-vmx")
         p.start(p.nodes["diff-vmx"])
         b = p.pick()
-        self.assertEqual((b.name, b.nice, p.nodes["qemu"].nice), ("kvm:a3/kvm.diff", 0, 10))
+        self.assertEqual((b.name, p.nodes["diff-vmx"].nice, b.nice, p.nodes["qemu"].nice),
+                         ("kvm:a3/kvm.diff", 0, 5, 10))
         p.start(b)
         self.assertIsNone(p.pick())
 
