@@ -203,11 +203,10 @@ class Runner:
     def run(self):
         while not self.plan.finished():
             while True:
-                now = time.monotonic() - self.t0
-                node = self.plan.pick(now)
+                node = self.plan.pick()
                 if node is None:
                     break
-                self.plan.start(node, now)
+                self.plan.start(node)
                 self.schedule.append([node.name, round(time.monotonic() - self.t0)])
                 self.spawn(node)
             if not self.plan.running:

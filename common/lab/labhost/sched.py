@@ -13,16 +13,14 @@ only in a free slot.
     its lock.
  3. In a free slot: the other builds, most wanted first, then the other
     tests, longest first, so that the run ends with short ones.
- 4. In a slot that would idle otherwise, a second Bochs (it boots an L1
-    of its own) with the vmx test that ends the Bochs tests soonest, if
-    that is sooner than the first Bochs alone would.
+Never two Bochs: a second one boots an L1 of its own (a minute), and a
+test of sessions then boots two; the first Bochs waits meanwhile.
 Estimates are the last passed run's wall times (durations), else a default
 per kind.  Nothing depends on the order of the sections in tests.cfg.
 """
 from dataclasses import dataclass, field
 
 DEFAULT_EST = {"vmx": 90, "svm": 40, "kvm": 40, "none": 20, "build": 60}
-BOCHS_BOOT = 60
 TREE_BUILDS = ("kvm:", "selftests:")
 
 
@@ -36,7 +34,6 @@ class Node:
     state: str = "pending"  # pending, running, passed, failed, skipped
     nice: int = 10
     urgent: bool = False
-    started: float = 0
 
     @property
     def bochs(self):
@@ -92,9 +89,8 @@ class Plan:
                 w += (1 + t.est) * (2 if t.bochs else 1) / len(todo)
         return w
 
-    def pick(self, now=0):
-        """The next node to start at time now (seconds), or None; the
-        caller marks it running."""
+    def pick(self):
+        """The next node to start, or None; the caller marks it running."""
         running = self.running
         free = len(running) < self.slots
         # One slot (LAB_JOBS=1): one node at a time, urgent or not.
@@ -118,14 +114,7 @@ class Plan:
         others = sorted((n for n in ready if n.kind == "test" and not n.bochs), key=longest)
         if others:
             return others[0]
-        if not bochs or not urgent:
-            return None
-        # The Bochs tests left end at alone, or with x in a second Bochs.
-        alone = max(0, max(n.started + n.est - now for n in running if n.bochs))
-        alone += sum(n.est for n in self._of("pending", "test") if n.bochs)
-        ends = lambda x: max(BOCHS_BOOT + x.est, alone - x.est)  # noqa: E731
-        x = min(bochs, key=lambda x: (ends(x), x.name))
-        return self._urgent(x) if ends(x) + 10 < alone else None
+        return None
 
     @staticmethod
     def _urgent(n):
@@ -133,9 +122,8 @@ class Plan:
         n.urgent, n.nice = True, 0 if n.bochs else 5
         return n
 
-    def start(self, n, now=0):
+    def start(self, n):
         n.state = "running"
-        n.started = now
 
     def finish(self, n, ok):
         """Mark n; returns the tests that now cannot run (a build they need failed)."""
@@ -166,8 +154,8 @@ def simulate(plan):
     and passes: the order the policy gives (runtests --plan)."""
     clock, running, out = 0.0, [], []
     while not plan.finished():
-        while (n := plan.pick(clock)) is not None:
-            plan.start(n, clock)
+        while (n := plan.pick()) is not None:
+            plan.start(n)
             running.append((clock + n.est, n.name))
             out.append([n.name, clock, clock + n.est])
         if not running:
