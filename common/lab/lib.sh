@@ -383,7 +383,7 @@ lab_stock_cpuid_key() {
 	rel=$(lab_kernel_release)
 	kroot=$(lab_kernel_fetch "$rel")
 	base=$(. "$LAB_DIR/initramfs.sh" && lab_l1_base "$rel" "$kroot")
-	printf '%s-%s\n' "$host" "$({ echo "$emu"; echo "$base $LAB_BOOT_ARGS / $LAB_L2_BOOT_ARGS"; cat "$LAB_DIR/run"; } |
+	printf '%s-%s\n' "$host" "$({ echo "$emu"; echo "$base $LAB_BOOT_ARGS / $LAB_L2_BOOT_ARGS"; cat "$LAB_DIR/labhost/machine.py" "$LAB_DIR/labhost/run.py"; } |
 		sha256sum | cut -c1-16)"
 }
 
@@ -430,155 +430,8 @@ lab_stock_cpuid_keep() {
 	fi
 }
 
-# A session: one L1 per emulated host serving runs one after another
-# (common/lab/run with LAB_SESSION, set by common/lab/runtests, whose pid is
-# LAB_SESSION_OWNER).  Its directory holds the emulator's files, its pid, the
-# L1 archive it booted, the last job's number and state, and the disk that
-# carries the jobs (sparse; Bochs wants its geometry, 2 GiB).
-LAB_SESSION_DISK_CHS="cylinders=4161, heads=16, spt=63"
-LAB_SESSION_DISK_BYTES=$((4161 * 16 * 63 * 512))
-
-lab_session_create() {
-	rm -rf "$1" && mkdir -p "$1" && truncate -s "$LAB_SESSION_DISK_BYTES" "$1/disk.img"
-}
-
-# lab_session_started DIR PID BASE WHAT: the emulator PID runs job 1;
-# a watcher stops it when the owner is gone.
-lab_session_started() {
-	echo "$2" >"$1/pid"
-	echo "$3" >"$1/base"
-	echo "$4" >"$1/what"
-	echo "busy 1" >"$1/state"
-	(
-		lab_close_fds
-		exec </dev/null >/dev/null 2>&1
-		trap '' HUP
-		while kill -0 "$LAB_SESSION_OWNER" && lab_pid_running "$2"; do lab_sleep 2; done
-		if lab_pid_running "$2"; then
-			kill -CONT "$2"
-			kill "$2"
-		fi
-	) &
-}
-
-# lab_close_fds: close every file descriptor above 2 of this shell.
-lab_close_fds() {
-	local f
-	for f in /proc/"$BASHPID"/fd/*; do
-		f=${f##*/}
-		[ "$f" -gt 2 ] && eval "exec $f>&-"
-	done
-	return 0
-}
-
-# lab_sleep SECONDS: sleep without starting a process (a read that times
-# out on a pipe nobody writes to): the lab's watch loops poll twice a
-# second, and a process costs some 5 ms of CPU on this machine kind.
-# A read that does not time out (lab_close_fds closed the pipe since)
-# sleeps after all, and the next call opens a new pipe.  Status 0, for the
-# callers under set -e.
-lab_sleep() {
-	local rc=0
-	[ -n "${LAB_SLEEP_FD-}" ] || exec {LAB_SLEEP_FD}<> <(:) || { sleep "$1"; return 0; }
-	read -r -t "$1" -u "$LAB_SLEEP_FD" _ 2>/dev/null || rc=$?
-	[ "$rc" -gt 128 ] || { LAB_SLEEP_FD=; sleep "$1"; }
-	return 0
-}
-
-# lab_pid_running PID: PID exists and is not a zombie (a session's emulator
-# is reparented when the run that started it exits, and reaped later).
-lab_pid_running() {
-	local stat
-	[ -n "$1" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
-
-# lab_session_alive DIR: its emulator runs and its last job ended.
-lab_session_alive() {
-	local pid
-	pid=$(cat "$1/pid" 2>/dev/null) && lab_pid_running "$pid" &&
-		grep -qE '^(bochs|qemu-system)' "/proc/$pid/comm" 2>/dev/null &&
-		[ "$(cat "$1/state" 2>/dev/null)" = "idle $(cat "$1/job" 2>/dev/null)" ]
-}
-
-lab_session_idle() {
-	echo "$2" >"$1/job"
-	echo "idle $2" >"$1/state"
-}
-
-# lab_session_submit DIR N ROOT: job N, the archive of ROOT, on the
-# session's disk: the archive from 1 MiB on, then the header that L1 polls.
-lab_session_submit() {
-	local d=$1 n=$2 size mib
-	echo "busy $n" >"$d/state"
-	cpio_of "$3" >"$d/job.cpio" || return 1
-	size=$(stat -c %s "$d/job.cpio")
-	mib=$(((size + 1048575) / 1048576))
-	[ $(((mib + 1) * 1048576)) -le "$LAB_SESSION_DISK_BYTES" ] ||
-		lab_die "the job's archive ($mib MiB) is larger than the session's disk"
-	dd if="$d/job.cpio" of="$d/disk.img" bs=1M seek=1 conv=notrunc status=none &&
-		printf 'LABJOB %d %d\n' "$n" "$mib" | dd of="$d/disk.img" bs=512 count=1 conv=notrunc,sync status=none &&
-		echo "$n" >"$d/job" && rm -f "$d/job.cpio"
-}
-
-# lab_session_end DIR: stop its emulator (the caller holds its lock).
-lab_session_end() {
-	local pid
-	pid=$(cat "$1/pid" 2>/dev/null) || pid=
-	if lab_pid_running "$pid"; then
-		kill -CONT "$pid" 2>/dev/null || true
-		kill "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$1"
-}
-
-# lab_session_close DIR: the same, unless a run is using it.
+# lab_session_close DIR: end a session (common/lab/labhost/session.py)
+# unless a run is using it.
 lab_session_close() {
-	[ -e "$1" ] || return 0
-	(lab_lock -n session "$1.lock" && lab_session_end "$1")
-	return 0
-}
-
-# lab_cpu_demand PID: centiseconds PID has run or waited for a CPU
-# (guest/lab-cpu-demand, which L1's `l2` uses too).
-lab_cpu_demand() {
-	"$LAB_DIR/guest/lab-cpu-demand" "$1"
-}
-
-# lab_monitor SOCKET CMD...: run QEMU human-monitor commands on the UNIX
-# socket SOCKET and print their output, without the monitor's echo.
-lab_monitor() {
-	python3 - "$@" <<'PY' 2>&1 | tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(3)
-s.connect(sys.argv[1])
-def reply():
-    out = b''
-    try:
-        while not out.endswith(b'(qemu) '):
-            d = s.recv(65536)
-            if not d:
-                break
-            out += d
-    except socket.timeout:
-        pass
-    return out.decode(errors='replace').replace('(qemu) ', '')
-reply()
-for c in sys.argv[2:]:
-    s.sendall(c.encode() + b'\n')
-    print('# ' + c)
-    print('\n'.join(l for l in reply().splitlines()[1:] if l.strip()))
-PY
-}
-
-# From SysRq-T's output on stdin, the tasks that sleep in a system call
-# (user processes, not kernel threads): each one's reliable stack.
-lab_syscall_stacks() {
-	awk '/ task:/ { block = ""; user = 0; in_task = 1 }
-		!in_task || /\] +\? / || /\] (R[A-Z0-9]+|RSP|RBP|RDX|R1[0-5]):/ && !/RIP:/ { next }
-		{ block = block $0 "\n" }
-		/entry_SYSCALL_64/ { user = 1 }
-		/<\/TASK>/ { if (user) printf "%s", block; in_task = 0 }'
+	PYTHONPATH=$LAB_DIR python3 -m labhost.session close "$1"
 }

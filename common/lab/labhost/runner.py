@@ -18,10 +18,10 @@ import tempfile
 import threading
 import time
 
-from . import cfg, logs, sched, tap
+from . import cfg, logs, sched, shell, tap
+from .session import Session
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-LIB = os.path.join(TOP, "common/lab/lib.sh")
 PROGRESS = re.compile(r"^(lab|kvm-build|deps): ")
 
 
@@ -30,13 +30,6 @@ def cache_dir():
         return os.environ["LAB_CACHE"]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "custom-linux")
-
-
-def lib(fn, *args):
-    """Run a lib.sh function; (status, its output)."""
-    p = subprocess.run(["bash", "-c", f'. "{LIB}"; {fn} "$@"', fn, *args],
-                       capture_output=True, text=True, check=False)
-    return p.returncode, p.stdout.strip()
 
 
 def estimates(path):
@@ -97,7 +90,7 @@ class Runner:
         if t.host == "none":
             return ""
         if t.host == "kvm":
-            rc, why = lib("lab_kvm_host_usable")
+            rc, why = shell.lib("lab_kvm_host_usable")
             return "" if rc == 0 else why
         if t.host not in self.hosts:
             return f"host {t.host} not selected (HOST={' '.join(self.hosts)})"
@@ -237,7 +230,7 @@ class Runner:
 
     def close_session(self, host):
         if self.session:
-            lib("lab_session_close", os.path.join(self.session, host))
+            Session(os.path.join(self.session, host)).close()
 
     def stop(self):
         """Every running node's process group, at once (runtests interrupted)."""
@@ -283,7 +276,7 @@ def main(argv=None):
         for name, start, end in sched.simulate(plan):
             print(f"{start:6.0f} {end:6.0f}  {name}")
         return 0
-    _, cache = lib("lab_cache_state")
+    _, cache = shell.lib("lab_cache_state")
     print("TAP version 13")
     print(f"1..{len(tests)}", flush=True)
     r = Runner(tests, a.host.split(), logdir, slots)
@@ -305,6 +298,6 @@ def main(argv=None):
     print(f"{n['pass']} passed, {n['fail']} failed, {n['skip']} skipped")
     # The whole suite's time, for the README (common/lab/timings record).
     if not a.names and not a.groups and not os.environ.get("LAB_TESTS_CFG"):
-        lib("lab_timing_write", os.path.join(logdir, "timing.tsv"), "make check", a.host,
+        shell.lib("lab_timing_write", os.path.join(logdir, "timing.tsv"), "make check", a.host,
             cache, str(round(time.time() - t0)), *(str(n[s]) for s in ("pass", "fail", "skip")))
     return 0 if n["fail"] == 0 else 1

@@ -1,0 +1,56 @@
+"""The lab's shell side, from Python: lib.sh's functions and its progress lines.
+
+lib.sh keeps what the build scripts share (downloads, the kernel tree, the
+caches and their locks); the host side calls it here rather than saying it
+twice.
+"""
+import os
+import subprocess
+import sys
+import time
+
+LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIB = os.path.join(LAB_DIR, "lib.sh")
+
+
+def start_clock():
+    """lab_say's clock: the run's start, shared with what it starts (LAB_T0)."""
+    os.environ.setdefault("LAB_T0", str(int(time.time())))
+
+
+def elapsed():
+    return int(time.time()) - int(os.environ.get("LAB_T0") or time.time())
+
+
+def say(text):
+    print(f"lab: [{elapsed():4d}s] {text}", file=sys.stderr, flush=True)
+
+
+def _bash(fn, args, **kw):
+    src = f'. "{LIB}"; . "{LAB_DIR}/initramfs.sh"; {fn} "$@"'
+    return subprocess.run(["bash", "-c", src, fn, *args], text=True, check=False, **kw)
+
+
+def lib(fn, *args):
+    """A lib.sh function, quietly: (status, its output)."""
+    p = _bash(fn, args, capture_output=True)
+    return p.returncode, p.stdout.strip()
+
+
+def lib_passthrough(fn, *args):
+    """A lib.sh function whose progress and errors go to stderr: (status, stdout)."""
+    p = _bash(fn, args, stdout=subprocess.PIPE)
+    return p.returncode, p.stdout.strip()
+
+
+def run(argv):
+    """A lab script (kvm-build...): (status, its stdout); stderr passes through."""
+    p = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=False)
+    return p.returncode, p.stdout.strip()
+
+
+def boot_args():
+    """Kernel parameters of every L1 boot and of L2's (lib.sh says why)."""
+    p = subprocess.run(["bash", "-c", f'. "{LIB}"; printf "%s\\n%s\\n" "$LAB_BOOT_ARGS" "$LAB_L2_BOOT_ARGS"'],
+                       capture_output=True, text=True, check=True)
+    return p.stdout.splitlines()
