@@ -11,4 +11,4 @@ flock Makefile make -s all
 exec ../common/lab/check-kvm --host "${1:?usage: tests/lab.sh vmx|svm}" --diff kvm.diff \
 	--stage build/vmm_total --stage build/cpuid_exits -- \
 	--l1 "/extra/exit_stats_test" --l1 /extra/vmm_total --skip 0x4ffffffc --skip 0x4fffffff -- \
-	"'/extra/cpuid_exits --check && /extra/cpuid_exits && /extra/cpuid_exits --snapshot'"
+	'/extra/cpuid_exits --check && /extra/cpuid_exits && /extra/cpuid_exits --snapshot'

@@ -12,4 +12,4 @@ flock Makefile make -s all
 exec ../common/lab/check-kvm --host "${1:?usage: tests/lab.sh vmx|svm}" --diff kvm.diff \
 	--stage build/vmm_reasons --stage build/cpuid_reasons --stage tests/l1-stats.sh -- \
 	--l1 /extra/exit_stats_test --l1 /extra/vmm_reasons --l1 /extra/l1-stats.sh --skip 0x4ffffffc --skip 0x4ffffffe --skip 0x4fffffff --reasons -- \
-	"'/extra/cpuid_reasons --check && /extra/cpuid_reasons && /extra/cpuid_reasons --snapshot'"
+	'/extra/cpuid_reasons --check && /extra/cpuid_reasons && /extra/cpuid_reasons --snapshot'

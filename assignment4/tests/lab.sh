@@ -11,4 +11,4 @@ cd "$(dirname "$0")/.."
 flock Makefile make -s all
 exec ../common/lab/check-kvm --host "${1:?usage: tests/lab.sh vmx|svm}" --diff kvm.diff \
 	--stage build/exitstat --stage tests/guest/l2-check.sh --stage tests/guest/l2-lab.sh -- \
-	--l1 "/extra/exit_stats_test" --skip 0x4ffffffc --skip 0x4ffffffd --skip 0x4ffffffe --skip 0x4fffffff --reasons -- "'sh /extra/l2-lab.sh'"
+	--l1 "/extra/exit_stats_test" --skip 0x4ffffffc --skip 0x4ffffffd --skip 0x4ffffffe --skip 0x4fffffff --reasons -- 'sh /extra/l2-lab.sh'

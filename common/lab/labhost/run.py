@@ -9,6 +9,7 @@ watching for a stalled L1 meanwhile.
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from .session import Session, cpu_demand, pid_running, stop
 USAGE = """\
 usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock] [--kvm-param NAME=VALUE]...
                       [--add DIR] [--cpu MODEL] [--mem MB] [--append ARGS] [--timeout SECONDS]
-                      [--stall SECONDS] [--plugin SO [--plugin-log FILE]] -- CMD
+                      [--stall SECONDS] [--plugin SO [--plugin-log FILE]] -- CMD [ARG]...
   --host vmx   Bochs emulating an Intel CPU with VMX (--cpu, default corei7_skylake_x)
   --host svm   QEMU TCG emulating an AMD EPYC with SVM
   --host kvm   QEMU with KVM on this machine (needs /dev/kvm and nested virtualization)
@@ -41,7 +42,8 @@ usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock] [--kvm-param NA
                output (-d plugin) goes to a log of its own, never to L1's console, and its
                lines are shown here as 'lab: ... plugin: LINE' once QEMU has exited
   --plugin-log FILE  also copy the plugin's output to FILE
-CMD runs as root with sh -c in L1; its output streams here; the exit status is CMD's.
+CMD runs as root in L1, with sh -c when it comes alone, else with its ARGs as they
+are (no shell splits or expands them); its output streams here; the exit status is CMD's.
 Inside L1, 'l2 [--smp N] [--mem MB] -- CMD' runs CMD in a nested L2 Linux guest.
 With LAB_SESSION set to a directory (common/lab/runtests does), one L1 per host
 serves the runs with the default --cpu and --mem and no --append or --plugin, one
@@ -98,7 +100,10 @@ def parse(argv):
         usage("no command given after --")
     if i >= len(argv):
         usage("no command given after --")
-    o["cmd"] = " ".join(argv[i:])
+    # One argument is a shell command; several are an argv, quoted so that
+    # L1's shell passes each as it is.
+    rest = argv[i:]
+    o["cmd"] = rest[0] if len(rest) == 1 else shlex.join(rest)
     return o
 
 
@@ -117,9 +122,9 @@ def check(o):
             raise Fail(f"'{t}' is missing: run 'common/deps lab' (or 'make deps') first")
     if o["diff"] and not os.path.isfile(o["diff"]):
         raise Fail(f"diff '{o['diff']}' not found")
-    for k in ("stall", "timeout", "mem"):
+    for k in ("stall", "timeout"):
         if o[k] and not o[k].isdigit():
-            raise Fail(f"--{k} '{o[k]}' is not a number" + (" of seconds" if k != "mem" else " of MB"))
+            raise Fail(f"--{k} '{o[k]}' is not a number of seconds")
     ips = os.environ.get("LAB_BOCHS_IPS", "100000000")
     if not re.fullmatch(r"[1-9][0-9]{3,}", ips):
         raise Fail(f"LAB_BOCHS_IPS '{ips}' is not a number of instructions a second (default 100000000)")
@@ -136,7 +141,6 @@ def check(o):
         raise Fail("--plugin-log needs --plugin")
     o["timeout"] = int(o["timeout"] or TIMEOUT[host])
     o["stall"] = int(o["stall"])
-    o["mem"] = int(o["mem"])
 
 
 def kvm_params(params):
@@ -214,7 +218,7 @@ class Run:
         o, root = self.o, os.environ.get("LAB_SESSION", "")
         if not (root.startswith("/") and os.path.isdir(root) and os.environ.get("LAB_SESSION_OWNER")):
             return 1
-        if (o["cpu"], o["mem"]) != (CPU0, MEM0) or o["append"] or o["plugin"]:
+        if (o["cpu"], o["mem"]) != (CPU0, str(MEM0)) or o["append"] or o["plugin"]:
             return 1
         s = Session(os.path.join(root, self.host))
         if not s.lock():

@@ -12,7 +12,12 @@ class Arguments(unittest.TestCase):
     def test_command_and_options(self):
         o = run.parse(["--host", "svm", "--diff", "a.diff", "--kvm-param", "npt=0", "--stock",
                        "--", "echo", "a b"])
-        self.assertEqual((o["host"], o["diff"], o["params"], o["cmd"]), ("svm", "", ["npt=0"], "echo a b"))
+        self.assertEqual((o["host"], o["diff"], o["params"], o["cmd"]), ("svm", "", ["npt=0"], "echo 'a b'"))
+
+    def test_an_argv_reaches_l1_as_it_is(self):
+        o = run.parse(["--host", "vmx", "--", "exits-referee", "--l1", "a b", "--", "x && y", "$HOME"])
+        self.assertEqual(o["cmd"], "exits-referee --l1 'a b' -- 'x && y' '$HOME'")
+        self.assertEqual(run.parse(["--host", "vmx", "--", "echo $HOME; true"])["cmd"], "echo $HOME; true")
 
     def test_bad_arguments_exit_2(self):
         for argv in (["--host", "svm"], ["--host", "svm", "--"], ["--bogus", "--", "true"]):
