@@ -56,9 +56,7 @@ lab_vmlinux() {
 lab_l1_base() {
 	local rel=$1 kroot=$2
 	local key
-	key=$(cat "$LAB_DIR"/guest/* "$LAB_DIR/initramfs.sh" "$LAB_DIR/kvm-install" /usr/bin/busybox |
-		{ sha256sum; dpkg-query -W -f='${Version}' qemu-system-x86 busybox-static; } |
-		sha256sum | cut -c1-12)
+	key=$(lab_key initramfs)
 	local out=$LAB_CACHE/initramfs/$rel-$key
 	lab_lock "initramfs-${out##*/}"
 	if [ -f "$out/l1-base.cpio" ]; then

@@ -367,6 +367,25 @@ lab_checkpatch() {
 	[ "$1" = 0 ]
 }
 
+# Cache keys, in one place: what each cached thing under $LAB_CACHE is
+# built from.  A change to any input makes a new entry beside the old one.
+# lab_key kvm DIFF: KVM's modules (kvm-build), from the diff and how the
+# tree is configured; lab_key qemu: the SVM host's QEMU (qemu-build, whose
+# directory also names the source version), from that script and its
+# patches; lab_key initramfs: L1's base archive (lab_l1_base), from the
+# guest scripts, busybox and the QEMU L1 runs.
+lab_key() {
+	case "$1" in
+	kvm) { cat "$2"; echo "$LAB_KERNEL_PREP"; } | sha256sum | cut -c1-16 ;;
+	qemu) cat "$LAB_DIR/qemu-build" "$LAB_DIR"/qemu/*.patch | sha256sum | cut -c1-12 ;;
+	initramfs)
+		cat "$LAB_DIR"/guest/* "$LAB_DIR/initramfs.sh" "$LAB_DIR/kvm-install" /usr/bin/busybox |
+			{ sha256sum; dpkg-query -W -f='${Version}' qemu-system-x86 busybox-static; } |
+			sha256sum | cut -c1-12 ;;
+	*) lab_die "lab_key: no key of '$1'" ;;
+	esac
+}
+
 # lab_stock_cpuid_key HOST: names what an L2's CPUID answers under the stock
 # KVM depend on in the lab on the emulated HOST (vmx or svm): the emulator's
 # version and CPU model, L1's kernel and command line (run), its archive
