@@ -84,6 +84,7 @@ class Runner:
                 runnable.append(t)
         self.plan = sched.Plan(runnable, self.durations, slots)
         self.session = None
+        self.holders = {}  # host: the test its session serves now
         self.procs = set()
 
     def skip_reason(self, t):
@@ -128,6 +129,13 @@ class Runner:
             argv = ["nice", "-n", str(node.nice)] + argv
         env = dict(os.environ, LAB_HOST=node.host)
         env.pop("LAB_T0", None)  # each lab run times itself
+        if self.session and node.kind == "test" and node.host in ("vmx", "svm"):
+            # A host's session serves one test at a time; a test on that
+            # host meanwhile boots L1s of its own.
+            if node.host in self.holders:
+                env["LAB_SESSION"] = "none"
+            else:
+                self.holders[node.host] = node.name
         p = subprocess.Popen(argv, cwd=TOP, env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              start_new_session=True)
@@ -211,6 +219,8 @@ class Runner:
                 if row[0] == node.name and len(row) == 2:
                     row += [round(secs), round(cpu), rc]
             self.report(node, rc, log, secs, self.plan.finish(node, rc == 0))
+            if self.holders.get(node.host) == node.name:
+                del self.holders[node.host]
             if node.kind == "test" and node.host in ("vmx", "svm") and self.plan.host_done(node.host):
                 self.close_session(node.host)
         with open(logs.fresh(self.logdir, "schedule.tsv"), "w", encoding="utf-8") as f:
@@ -220,7 +230,8 @@ class Runner:
         logs.write_durations(self.durations_file, self.measured)
 
     # One L1 per emulated host serves its tests one after another (a session,
-    # common/lab/run), ended after the host's last test and at exit.
+    # labhost/session.py), one test at a time (spawn), ended after the
+    # host's last test and at exit.
     def open_sessions(self):
         if os.environ.get("LAB_SESSION") == "none":
             return

@@ -2,7 +2,8 @@
 # runtests' own rules, on a table of stand-in tests: TAP numbering and
 # statuses, skip (77), a failure (an L1 that stalled included) reported
 # once, never run again; the SVM host's QEMU built once before the SVM
-# tests, and when it does not build, those tests failed without running.
+# tests, and when it does not build, those tests failed without running;
+# a host's session given to one test at a time.
 set -uo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -69,6 +70,25 @@ check '^0 passed, 2 failed, 0 skipped$' "the totals"
 grep -q "building QEMU: 100%" "$work/logs.old/qemu-build.log" && echo "ok: the previous run's log is kept" || { echo "FAIL: logs.old/qemu-build.log is not the previous run's"; fail=1; }
 grep -q "stand-in: QEMU's configure failed" "$work/logs/qemu-build.log" && echo "ok: the build's message is in its log" || { echo "FAIL: qemu-build.log lacks the build's message"; fail=1; }
 [ "$rc" = 1 ] && echo "ok: runtests exits 1" || { echo "FAIL: runtests exited $rc"; fail=1; }
+# A host's session serves one test at a time: of two SVM tests at once, one
+# has it (a directory), the other none; the next test on the host has it.
+cat >"$work/sessions.cfg" <<CFG
+[svm-a]
+host = svm
+command = echo "\$LAB_SESSION" >>$work/sessions; sleep 2
+
+[svm-b]
+host = svm
+command = echo "\$LAB_SESSION" >>$work/sessions; sleep 2
+
+[svm-c]
+host = svm
+command = echo "\$LAB_SESSION" >>$work/sessions
+CFG
+HOST=svm LAB_JOBS=2 LAB_QEMU_BUILD=$work/qemu-ok LAB_TESTS_CFG=$work/sessions.cfg LOGDIR=$work/logs common/lab/runtests >/dev/null 2>&1
+got=$(sed 's|^/.*|dir|' "$work/sessions" 2>/dev/null | sort | tr '\n' ' ')
+[ "$got" = "dir dir none " ] && echo "ok: the session goes to one test at a time (dir dir none)" ||
+	{ echo "FAIL: the tests' LAB_SESSION: '$got', want 'dir dir none'"; fail=1; }
 # Interrupted, runtests stops the tests it runs (their process groups).
 cat >"$work/long.cfg" <<CFG
 [long]

@@ -4,10 +4,9 @@
 # triggers that hold a reference to KVM, module options, the trace buffer's
 # size, a rebuilt KVM), and a job that takes L1 down ends the session: the
 # next run boots a new one (svm; on vmx jobs 1 and 2 only, as a Bochs boot
-# costs a minute).  Under runtests the jobs go to its session, whose L1 the
-# host's other tests use (no boot of their own); when that session is busy
-# (another test in it: job 1 booted an L1 of its own), or outside
-# runtests, to a session of the test's own.  Each run is in a process group
+# costs a minute).  Under runtests the jobs go to the host's session it
+# gives the test; when it gives none (LAB_SESSION=none: another test has
+# it), or outside runtests, to a session of the test's own.  Each run is in a process group
 # of its own that ends with it, as under runtests' timeout.
 set -uo pipefail
 host=${1:?usage: session.sh HOST}
@@ -74,12 +73,6 @@ jobs_1_2() {
 }
 jobs_1_2
 n1=$(session_job 1)
-if [ -z "$n1" ] && [ -z "$own" ]; then
-	echo "# runtests' session on $host was busy (job 1 booted an L1 of its own): again, in a session of the test's own"
-	own_session
-	jobs_1_2
-	n1=$(session_job 1)
-fi
 if [ "$host" != vmx ]; then
 	job 3 --stock -- "echo going down; poweroff -f"
 	job 4 --stock -- "$kvm_md5"
