@@ -320,13 +320,24 @@ lab_kernel_copy_clean() {
 	lab_tree_unlock "$src"
 }
 
-# lab_cache_state: "cold" when LAB_CACHE holds none of the kernel packages,
-# KVM builds and the SVM host's QEMU (a fresh machine's), "warm" when it
-# holds all three, else "partial": the state a run's time is told with.
+# lab_cache_state: "cold" when LAB_CACHE holds none of what a run would
+# otherwise download or build (the current release's kernel packages, each
+# assignment's KVM build and the SVM host's QEMU, by their keys now), as on
+# a fresh machine, "warm" when it holds all of them, else "partial": the
+# state a run's time is told with (one stale entry makes a run partial).
 lab_cache_state() {
-	local d n=0
-	for d in kernel kvm qemu; do [ -e "$LAB_CACHE/$d" ] && n=$((n + 1)); done
-	case $n in 0) echo cold ;; 3) echo warm ;; *) echo partial ;; esac
+	local rel srcver d n=0 of=0
+	rel=$(lab_kernel_release 2>/dev/null) || { echo partial; return; }
+	srcver=$(dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null)
+	set -- "$LAB_CACHE/kernel/$rel/.done" "$LAB_CACHE/qemu/${srcver//:/_}-$(lab_key qemu)/bin/qemu-system-x86_64"
+	for d in "$TOP_DIR"/assignment*/kvm.diff; do
+		set -- "$@" "$LAB_CACHE/kvm/$rel-$(lab_key kvm "$d")/kvm.ko"
+	done
+	for d; do
+		of=$((of + 1))
+		[ -e "$d" ] && n=$((n + 1))
+	done
+	case $n in 0) echo cold ;; "$of") echo warm ;; *) echo partial ;; esac
 }
 
 # lab_timing_write FILE COMMAND HOSTS CACHE SECONDS PASSED FAILED SKIPPED:

@@ -13,8 +13,9 @@ only in a free slot.
     its lock.
  3. In a free slot: the other builds, most wanted first, then the other
     tests, longest first, so that the run ends with short ones.
-Never two Bochs: a second one boots an L1 of its own (a minute), and a
-test of sessions then boots two; the first Bochs waits meanwhile.
+Never two Bochs: a second one would boot an L1 of its own (a minute of a
+core) beside the session's, which keeps the other core for the builds and
+the SVM tests.
 Estimates are the last passed run's wall times (durations), else a default
 per kind.  Nothing depends on the order of the sections in tests.cfg.
 """
