@@ -176,7 +176,6 @@ class Run:
         self.emu = None  # our Popen, for job 1
         self.emu_pid = None
         self.session = None
-        self.status = None
         self.l1_args, self.l2_args = shell.boot_args()
 
     def say(self, text):
@@ -437,9 +436,8 @@ class Run:
         serial = os.path.join(s.dir if s else self.work, "serial.log")
         if s and not c.idle:
             # The session is over: its logs go with this run's.
-            for f in ("pid",):
-                if os.path.exists(s.file(f)):
-                    os.remove(s.file(f))
+            if os.path.exists(s.file("pid")):
+                os.remove(s.file("pid"))
             for f in ("serial.log", "job.log", "emulator.log"):
                 if os.path.exists(s.file(f)):
                     shutil.copy(s.file(f), self.work)
