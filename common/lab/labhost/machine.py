@@ -12,7 +12,8 @@ import socket
 import subprocess
 from dataclasses import dataclass
 
-LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .shell import LAB_DIR
+
 # A session's disk, which carries its jobs: Bochs wants its geometry (2 GiB).
 DISK_CHS = (4161, 16, 63)
 DISK_BYTES = DISK_CHS[0] * DISK_CHS[1] * DISK_CHS[2] * 512

@@ -19,8 +19,9 @@ import time
 
 from . import shell
 from .console import Console, Tail, syscall_stacks, tail_lines
-from .machine import LAB_DIR, QMP, Machine
-from .session import Session, cpu_demand, pid_running, stop
+from .machine import QMP, Machine
+from .session import Session, pid_running, stop
+from .shell import LAB_DIR
 
 USAGE = """\
 usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock] [--kvm-param NAME=VALUE]...
@@ -158,15 +159,6 @@ def kvm_params(params):
     return "".join(line + "\n" for line in out)
 
 
-def cpio_of(root, out):
-    """A newc archive of root, owned by root, appended to the file out."""
-    with open(out, "ab") as f:
-        p = subprocess.run("find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet",
-                           shell=True, cwd=root, stdout=f, check=False)
-    if p.returncode:
-        raise Fail(f"cannot archive {root}")
-
-
 class Run:
     def __init__(self, o):
         self.o = o
@@ -236,7 +228,8 @@ class Run:
             open(os.path.join(r, "lab", "session"), "w").close()
         initrd = os.path.join(self.work, "initrd.cpio")
         shutil.copy(base, initrd)
-        cpio_of(r, initrd)
+        if not shell.cpio_of(r, initrd):
+            raise Fail(f"cannot archive {r}")
         for f in ("serial.log", "job.log"):
             open(os.path.join(edir, f), "w").close()
         # no_timer_check: on a loaded machine an emulated L1 can miss the
@@ -275,7 +268,8 @@ class Run:
         self.what = s.read("what")
         self.emu_pid = s.pid
         archive = os.path.join(self.work, "job.cpio")
-        cpio_of(r, archive)
+        if not shell.cpio_of(r, archive):
+            raise Fail(f"cannot archive {r}")
         try:
             s.submit(job, archive)
         except OSError as e:
@@ -387,7 +381,7 @@ class Run:
             # 20% of one) with a silent L1 is stuck, not slow: say where it
             # stopped now, not at the timeout.  Bochs never idles.
             if o["stall"] > 0 and now - cpu_at >= 5:
-                cpu = cpu_demand(self.emu_pid)
+                cpu = shell.cpu_demand(self.emu_pid)
                 if cpu - prev_cpu >= 20 * (now - cpu_at):
                     busy_at = now
                 prev_cpu, cpu_at = cpu, now

@@ -28,20 +28,6 @@ def pid_running(pid):
         return False
 
 
-def cpu_demand(pid):
-    """Centiseconds pid's threads have run or waited for a CPU (schedstat):
-    a process starved by other work wants CPU and is slow, not stuck."""
-    total = 0
-    try:
-        for t in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                run, wait = f.read().split()[:2]
-                total += int(run) + int(wait)
-    except (OSError, ValueError):
-        pass
-    return total // 10_000_000
-
-
 def stop(pid):
     """End an emulator, stopped (Bochs idles as SIGSTOP) or not."""
     for sig in (signal.SIGCONT, signal.SIGTERM):

@@ -43,6 +43,20 @@ def lib_passthrough(fn, *args):
     return p.returncode, p.stdout.strip()
 
 
+def cpio_of(root, out):
+    """initramfs.sh's cpio_of: a newc archive of root, appended to the file out."""
+    with open(out, "ab") as f:
+        return _bash("cpio_of", [root], stdout=f).returncode == 0
+
+
+def cpu_demand(pid):
+    """Centiseconds pid has run or waited for a CPU (guest/lab-cpu-demand, the
+    measure L1's `l2` uses too): a starved emulator is slow, not stuck."""
+    p = subprocess.run([os.path.join(LAB_DIR, "guest", "lab-cpu-demand"), str(pid)],
+                       capture_output=True, text=True, check=False)
+    return int(p.stdout.strip() or 0)
+
+
 def run(argv):
     """A lab script (kvm-build...): (status, its stdout); stderr passes through."""
     p = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=False)
