@@ -25,13 +25,6 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.ab
 PROGRESS = re.compile(r"^(lab|kvm-build|deps): ")
 
 
-def cache_dir():
-    if os.environ.get("LAB_CACHE"):
-        return os.environ["LAB_CACHE"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "custom-linux")
-
-
 def estimates(path):
     """Seconds each node took last time here, else in the repository's run."""
     return {**logs.read_durations(os.path.join(TOP, "common/lab/durations.tsv")),
@@ -72,7 +65,7 @@ class Runner:
         self.results = []
         self.schedule = []
         self.t0 = time.monotonic()
-        self.durations_file = os.path.join(cache_dir(), "lab-durations.tsv")
+        self.durations_file = os.path.join(shell.cache_dir(), "lab-durations.tsv")
         self.durations = estimates(self.durations_file)
         self.measured = logs.read_durations(self.durations_file)
         runnable = []
@@ -283,7 +276,7 @@ def main(argv=None):
     slots = int(os.environ.get("LAB_JOBS") or os.cpu_count() or 1)
     logdir = os.environ.get("LOGDIR") or os.path.join(TOP, "logs")
     if a.plan:
-        plan = sched.Plan(tests, estimates(os.path.join(cache_dir(), "lab-durations.tsv")), slots)
+        plan = sched.Plan(tests, estimates(os.path.join(shell.cache_dir(), "lab-durations.tsv")), slots)
         for name, start, end in sched.simulate(plan):
             print(f"{start:6.0f} {end:6.0f}  {name}")
         return 0

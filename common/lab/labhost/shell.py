@@ -57,6 +57,15 @@ def cpu_demand(pid):
     return int(p.stdout.strip() or 0)
 
 
+def cache_dir():
+    """$LAB_CACHE, with lib.sh's default when unset (one place says it)."""
+    if not os.environ.get("LAB_CACHE"):
+        p = subprocess.run(["bash", "-c", f'. "{LIB}"; printf %s "$LAB_CACHE"'],
+                           capture_output=True, text=True, check=True)
+        os.environ["LAB_CACHE"] = p.stdout
+    return os.environ["LAB_CACHE"]
+
+
 def run(argv):
     """A lab script (kvm-build...): (status, its stdout); stderr passes through."""
     p = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=False)
