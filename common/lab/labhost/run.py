@@ -24,7 +24,7 @@ from .session import Session, pid_running, stop
 from .shell import LAB_DIR
 
 USAGE = """\
-usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock] [--kvm-param NAME=VALUE]...
+usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock | --no-kvm] [--kvm-param NAME=VALUE]...
                       [--add DIR] [--cpu MODEL] [--mem MB] [--append ARGS] [--timeout SECONDS]
                       [--stall SECONDS] [--plugin SO [--plugin-log FILE]] -- CMD [ARG]...
   --host vmx   Bochs emulating an Intel CPU with VMX (--cpu, default corei7_skylake_x)
@@ -32,6 +32,7 @@ usage: common/lab/run --host vmx|svm|kvm [--diff FILE | --stock] [--kvm-param NA
   --host kvm   QEMU with KVM on this machine (needs /dev/kvm and nested virtualization)
   --diff FILE  rebuild kvm.ko, kvm-intel.ko, kvm-amd.ko from linux-source-6.12 with FILE applied
   --stock      use the distribution's KVM modules (the default)
+  --no-kvm     load no KVM module: CMD loads the one it needs (kvm-install --reload)
   --kvm-param  module parameter: kvm.NAME=V, kvm_intel.NAME=V, kvm_amd.NAME=V, or NAME=V
                for whichever vendor module the host needs (e.g. ept=0 or npt=0)
   --add DIR    copy DIR's contents to /extra in L1 (and from there into L2)
@@ -71,7 +72,7 @@ def usage(why=None):
 def parse(argv):
     o = {"host": "", "diff": "", "append": "", "cpu": CPU0, "mem": str(MEM0), "timeout": "",
          "stall": os.environ.get("LAB_STALL", "120"), "plugin": "", "plugin_log": "",
-         "params": [], "adds": []}
+         "params": [], "adds": [], "kvm": "stock"}
     value = {"--host": "host", "--diff": "diff", "--cpu": "cpu", "--mem": "mem",
              "--timeout": "timeout", "--stall": "stall", "--append": "append",
              "--plugin": "plugin", "--plugin-log": "plugin_log"}
@@ -87,8 +88,8 @@ def parse(argv):
             else:
                 o[value[a]] = v
             i += 2
-        elif a == "--stock":
-            o["diff"] = ""
+        elif a in ("--stock", "--no-kvm"):
+            o["diff"], o["kvm"] = "", a[2:]
             i += 1
         elif a in ("-h", "--help"):
             usage()
@@ -114,6 +115,8 @@ def check(o):
         usage("--host is required")
     if host not in TIMEOUT:
         raise Fail(f"unknown host '{host}' (vmx, svm or kvm)")
+    if o["kvm"] == "no-kvm" and o["params"]:
+        raise Fail("--kvm-param with --no-kvm: no KVM module is loaded for it to go to")
     if host == "kvm":
         rc, why = shell.lib("lab_kvm_host_usable")
         if rc:
@@ -182,6 +185,8 @@ class Run:
         files = {"cmd": o["cmd"] + "\n", "nonce": self.nonce + "\n",
                  "env": f'LAB_HOST={self.host}\nLAB_RELEASE={rel}\nLAB_L2_BOOT_ARGS="{self.l2_args}"\n',
                  "kvm-params": kvm_params(o["params"])}
+        if o["kvm"] == "no-kvm":
+            files["no-kvm"] = ""
         for name, text in files.items():
             with open(os.path.join(r, "lab", name), "w") as f:
                 f.write(text)
@@ -197,7 +202,7 @@ class Run:
                 shutil.copy(os.path.join(mods, m), jm)
             self.kvmsrc = f"KVM from {os.path.basename(o['diff'])}"
         else:
-            self.kvmsrc = "stock KVM"
+            self.kvmsrc = "no KVM" if o["kvm"] == "no-kvm" else "stock KVM"
         return r
 
     # A session (LAB_SESSION, runtests): the L1 booted for an earlier run

@@ -25,6 +25,13 @@ class Arguments(unittest.TestCase):
                 run.parse(argv)
             self.assertEqual(e.exception.code, 2)
 
+    def test_no_kvm_takes_no_module_parameter(self):
+        o = run.parse(["--host", "vmx", "--diff", "a.diff", "--no-kvm", "--", "true"])
+        self.assertEqual((o["diff"], o["kvm"]), ("", "no-kvm"))
+        o["params"] = ["ept=0"]
+        with self.assertRaisesRegex(run.Fail, "--kvm-param with --no-kvm"):
+            run.check(o)
+
     def test_kvm_params(self):
         self.assertEqual(run.kvm_params(["kvm-intel.ept=0", "npt=0", "kvm.halt_poll_ns=7"]),
                          "kvm_intel ept=0\nvendor npt=0\nkvm halt_poll_ns=7\n")
