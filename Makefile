@@ -1,5 +1,5 @@
 # Custom Linux: VMX capability discovery and KVM exit accounting.
-#   make demo    every assignment's test in the emulated lab, then its report
+#   make demo    every assignment's tests in the emulated lab, then their reports
 #   make check   all tests (unit tests and the emulated VMX and SVM hosts)
 #   make bench   instructions per VM-exit round trip, stock KVM against each diff,
 #                on the SVM host then the VMX host (BENCH_HOSTS="svm vmx")

@@ -13,4 +13,6 @@ flock Makefile make -s module KDIR="$kdir" >/dev/null
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp build/vmxcaps build/vmxcaps.ko tests/lab-guest.sh "$stage/"
-../common/lab/run --host "$host" "$@" --add "$stage" -- "sh /extra/lab-guest.sh $host"
+# No KVM in L1 (--no-kvm): the module and the CLI read the MSRs alone, and
+# an emulated L1 is spared loading it.
+../common/lab/run --host "$host" --no-kvm "$@" --add "$stage" -- "sh /extra/lab-guest.sh $host"

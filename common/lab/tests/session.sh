@@ -35,6 +35,7 @@ mkdir "$work/stage"
 echo staged >"$work/stage/job2-file"
 
 kvm_md5='echo "kvm.ko $(md5sum </lib/modules/$(uname -r)/kernel/arch/x86/kvm/kvm.ko | cut -d" " -f1)"'
+kvm_loaded='echo "kvm modules: $(grep -c "^kvm" /proc/modules)"'
 buffer_size='echo "buffer_size_kb $(sed "s/.*expanded: \([0-9]*\).*/\1/" /sys/kernel/tracing/buffer_size_kb)"'
 job() { # job N RUN-ARGS... -- CMD: run it, output in $work/N.out, stderr in N.err
 	local n=$1
@@ -76,6 +77,9 @@ n1=$(session_job 1)
 if [ "$host" != vmx ]; then
 	job 3 --stock -- "echo going down; poweroff -f"
 	job 4 --stock -- "$kvm_md5"
+	# run --no-kvm: that job finds no KVM module, and the next the stock one.
+	job 5 --no-kvm -- "$kvm_loaded"
+	job 6 --stock -- "$kvm_loaded"
 fi
 
 stock=$(sed -n 's/^kvm.ko //p' "$work/1.out")
@@ -101,5 +105,9 @@ if [ "$host" != vmx ]; then
 	[ "$(cat "$work/3.rc")" != 0 ] && ok "job 3 (L1 powered off): run fails ($(cat "$work/3.rc"))" || bad "job 3: status 0"
 	[ "$(session_job 4)" = 1 ] && ok "job 4 boots a new L1" || bad "job 4 did not boot a new L1"
 	has "$work/4.out" "kvm.ko $stock" && ok "job 4 has the stock kvm.ko" || bad "job 4's kvm.ko is not the stock one"
+	[ "$(session_job 5)" = 2 ] && has "$work/5.out" "kvm modules: 0" &&
+		ok "job 5 (--no-kvm) runs in job 4's L1 with no KVM module" || bad "job 5 (--no-kvm): $(cat "$work/5.out")"
+	[ "$(session_job 6)" = 3 ] && has "$work/6.out" "kvm modules: 2" &&
+		ok "job 6 (--stock) after it has kvm and kvm_amd" || bad "job 6: $(cat "$work/6.out")"
 fi
 exit $fail
