@@ -85,6 +85,9 @@ def parse(argv):
                 o["params"].append(v)
             elif a == "--add":
                 o["adds"].append(v)
+            elif a == "--diff":
+                # The last of --diff, --stock and --no-kvm counts.
+                o["diff"], o["kvm"] = v, "diff"
             else:
                 o[value[a]] = v
             i += 2

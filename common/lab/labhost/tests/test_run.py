@@ -28,6 +28,8 @@ class Arguments(unittest.TestCase):
     def test_no_kvm_takes_no_module_parameter(self):
         o = run.parse(["--host", "vmx", "--diff", "a.diff", "--no-kvm", "--", "true"])
         self.assertEqual((o["diff"], o["kvm"]), ("", "no-kvm"))
+        o2 = run.parse(["--host", "vmx", "--no-kvm", "--diff", "a.diff", "--", "true"])
+        self.assertEqual((o2["diff"], o2["kvm"]), ("a.diff", "diff"))
         o["params"] = ["ept=0"]
         with self.assertRaisesRegex(run.Fail, "--kvm-param with --no-kvm"):
             run.check(o)
