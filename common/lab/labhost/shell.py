@@ -58,10 +58,13 @@ def cpu_demand(pid):
 
 
 def cache_dir():
-    """$LAB_CACHE, with lib.sh's default when unset (one place says it)."""
+    """$LAB_CACHE, with lib.sh's default when unset (one place says it), and
+    set so in the environment: what runs from here uses the same."""
     if not os.environ.get("LAB_CACHE"):
         p = subprocess.run(["bash", "-c", f'. "{LIB}"; printf %s "$LAB_CACHE"'],
-                           capture_output=True, text=True, check=True)
+                           capture_output=True, text=True, check=False)
+        if p.returncode or not p.stdout:
+            sys.exit(f"lab: cannot tell the lab's cache directory from {LIB}: {p.stderr.strip()}")
         os.environ["LAB_CACHE"] = p.stdout
     return os.environ["LAB_CACHE"]
 

@@ -2,9 +2,9 @@
 # A session's L1 (common/lab/run with LAB_SESSION): each job finds it as
 # after boot, whatever the last job left behind (files, processes, tracing
 # triggers that hold a reference to KVM, module options, the trace buffer's
-# size, a rebuilt KVM), and a job that takes L1 down ends the session: the
-# next run boots a new one (svm; on vmx jobs 1 and 2 only, as a Bochs boot
-# costs a minute).  Under runtests the jobs go to the host's session it
+# size, a rebuilt KVM), a job that takes L1 down ends the session: the next
+# run boots a new one, and a run --no-kvm job finds no KVM, the next job its
+# own (svm; on vmx jobs 1 and 2 only, as a Bochs boot costs a minute).  Under runtests the jobs go to the host's session it
 # gives the test; when it gives none (LAB_SESSION=none: another test has
 # it), or outside runtests, to a session of the test's own.  Each run is in a process group
 # of its own that ends with it, as under runtests' timeout.
