@@ -165,6 +165,13 @@ def kvm_params(params):
     return "".join(line + "\n" for line in out)
 
 
+def pack(root, out):
+    """The job's tree as a newc archive, appended to out (an initrd or the
+    session's job)."""
+    if not shell.cpio_of(root, out):
+        raise Fail(f"cannot archive {root}")
+
+
 class Run:
     def __init__(self, o):
         self.o = o
@@ -236,8 +243,7 @@ class Run:
             open(os.path.join(r, "lab", "session"), "w").close()
         initrd = os.path.join(self.work, "initrd.cpio")
         shutil.copy(base, initrd)
-        if not shell.cpio_of(r, initrd):
-            raise Fail(f"cannot archive {r}")
+        pack(r, initrd)
         for f in ("serial.log", "job.log"):
             open(os.path.join(edir, f), "w").close()
         # no_timer_check: on a loaded machine an emulated L1 can miss the
@@ -276,8 +282,7 @@ class Run:
         self.what = s.read("what")
         self.emu_pid = s.pid
         archive = os.path.join(self.work, "job.cpio")
-        if not shell.cpio_of(r, archive):
-            raise Fail(f"cannot archive {r}")
+        pack(r, archive)
         try:
             s.submit(job, archive)
         except OSError as e:

@@ -25,6 +25,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.ab
 PROGRESS = re.compile(r"^(lab|kvm-build|deps): ")
 
 
+def durations_file():
+    """Each node's last duration on this machine (logs.write_durations)."""
+    return os.path.join(shell.cache_dir(), "lab-durations.tsv")
+
+
 def estimates(path):
     """Seconds each node took last time here, else in the repository's run."""
     return {**logs.read_durations(os.path.join(TOP, "common/lab/durations.tsv")),
@@ -65,7 +70,7 @@ class Runner:
         self.results = []
         self.schedule = []
         self.t0 = time.monotonic()
-        self.durations_file = os.path.join(shell.cache_dir(), "lab-durations.tsv")
+        self.durations_file = durations_file()
         self.durations = estimates(self.durations_file)
         self.measured = logs.read_durations(self.durations_file)
         runnable = []
@@ -276,7 +281,7 @@ def main(argv=None):
     slots = int(os.environ.get("LAB_JOBS") or os.cpu_count() or 1)
     logdir = os.environ.get("LOGDIR") or os.path.join(TOP, "logs")
     if a.plan:
-        plan = sched.Plan(tests, estimates(os.path.join(shell.cache_dir(), "lab-durations.tsv")), slots)
+        plan = sched.Plan(tests, estimates(durations_file()), slots)
         for name, start, end in sched.simulate(plan):
             print(f"{start:6.0f} {end:6.0f}  {name}")
         return 0

@@ -57,15 +57,21 @@ def cpu_demand(pid):
     return int(p.stdout.strip() or 0)
 
 
+def lib_vars(*names):
+    """lib.sh's values of these variables, one string each."""
+    printf = "printf '%s\\0'" + "".join(f' "${n}"' for n in names)
+    p = subprocess.run(["bash", "-c", f'. "{LIB}" && {printf}'], capture_output=True, text=True, check=False)
+    values = p.stdout.split("\0")[:-1]
+    if p.returncode or len(values) != len(names):
+        sys.exit(f"lab: cannot read {', '.join(names)} from {LIB}: {p.stderr.strip()}")
+    return values
+
+
 def cache_dir():
     """$LAB_CACHE, with lib.sh's default when unset (one place says it), and
     set so in the environment: what runs from here uses the same."""
     if not os.environ.get("LAB_CACHE"):
-        p = subprocess.run(["bash", "-c", f'. "{LIB}"; printf %s "$LAB_CACHE"'],
-                           capture_output=True, text=True, check=False)
-        if p.returncode or not p.stdout:
-            sys.exit(f"lab: cannot tell the lab's cache directory from {LIB}: {p.stderr.strip()}")
-        os.environ["LAB_CACHE"] = p.stdout
+        os.environ["LAB_CACHE"] = lib_vars("LAB_CACHE")[0]
     return os.environ["LAB_CACHE"]
 
 
@@ -77,6 +83,4 @@ def run(argv):
 
 def boot_args():
     """Kernel parameters of every L1 boot and of L2's (lib.sh says why)."""
-    p = subprocess.run(["bash", "-c", f'. "{LIB}"; printf "%s\\n%s\\n" "$LAB_BOOT_ARGS" "$LAB_L2_BOOT_ARGS"'],
-                       capture_output=True, text=True, check=True)
-    return p.stdout.splitlines()
+    return lib_vars("LAB_BOOT_ARGS", "LAB_L2_BOOT_ARGS")
